@@ -1,0 +1,40 @@
+package dev.ssam.runtime;
+
+/**
+ * The one record of runtime flags that may change behaviour without a code change, read once at
+ * class initialisation from system properties (STYLE.md: no other property or variable switches
+ * behaviour).
+ *
+ * <table>
+ * <caption>flags</caption>
+ * <tr><th>property</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@code ssam.vectorBits}</td><td>force the Vector API width the Cpu kernels use
+ *     (64, 128, 256 or 512); wider than the hardware supports is clamped</td><td>preferred</td></tr>
+ * <tr><td>{@code ssam.forceRef}</td><td>{@code true}: every {@code cpu} device request resolves to
+ *     the scalar reference backend (for bisecting a wrong result)</td><td>false</td></tr>
+ * </table>
+ *
+ * @param vectorBits requested vector width in bits, 0 for the preferred species
+ * @param forceRef   resolve {@code cpu} to {@code ref}
+ */
+public record RuntimeFlags(int vectorBits, boolean forceRef) {
+    /** The flags of this JVM, read once. */
+    public static final RuntimeFlags CURRENT = read();
+
+    public RuntimeFlags {
+        if (vectorBits != 0 && vectorBits != 64 && vectorBits != 128 && vectorBits != 256 && vectorBits != 512) {
+            throw new IllegalArgumentException("ssam.vectorBits is " + vectorBits + ", expected 64, 128, 256 or 512");
+        }
+    }
+
+    private static RuntimeFlags read() {
+        String bits = System.getProperty("ssam.vectorBits", "0").trim();
+        int b;
+        try {
+            b = Integer.parseInt(bits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ssam.vectorBits is '" + bits + "', expected 64, 128, 256 or 512", e);
+        }
+        return new RuntimeFlags(b, Boolean.parseBoolean(System.getProperty("ssam.forceRef", "false")));
+    }
+}
