@@ -1,0 +1,169 @@
+package dev.ssam.ops.matmul;
+
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Parallel;
+
+import static dev.ssam.ops.matmul.GemmKernel.MR;
+import static dev.ssam.ops.matmul.GemmKernel.NR;
+
+/**
+ * The Cpu GEMM driver, BLIS style: op(B) is packed per call (weights change every training step,
+ * and packing costs n*k against m*n*k multiply-adds) one NR-column panel at a time, each panel
+ * is then swept by all MR-row tiles of the thread's rows while it sits in L1. A is read in place;
+ * only A transposed (packed MC rows at a time) and a ragged last row tile are copied.
+ *
+ * <p>Threads split either the row tiles or the column panels, whichever costs less by a simple
+ * model that counts the duplicated packing of B a row split implies; k is never split, so each
+ * element of C is computed by one thread in an order that depends on k alone.
+ */
+final class GemmCpu {
+    /** Largest k block; the B panel of one block ({@code KC * NR} floats) stays in L1. */
+    static final int KC = 192;
+    /** Rows of A transposed packed at a time (a multiple of MR): {@code MC * KC} floats stay in L2. */
+    static final int MC = 240;
+    /** Cost of packing one element of B, in multiply-add units (measured: about 0.1 ns per element). */
+    private static final long PACK_COST = 8;
+
+    private GemmCpu() {
+    }
+
+    /** {@code C = alpha op(A) op(B) + beta C [+ bias]} on validated dims. */
+    static void gemm(Backend.Cpu cpu, Gemm.Dims d, float alpha, float[] a, int aOff, float[] b, int bOff,
+                     float beta, float[] c, int cOff, float[] bias, int biasOff) {
+        if (d.m() == 0 || d.n() == 0) {
+            return;
+        }
+        if (alpha == 0f || d.k() == 0) {
+            scaleOnly(d, beta, c, cOff, bias, biasOff);
+            return;
+        }
+        Task task = new Task(d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);
+        int tiles = ceilDiv(d.m(), MR);
+        int panels = ceilDiv(d.n(), NR);
+        Parallel par = cpu.parallel();
+        if (splitRows(tiles, panels, d.k(), par.threads())) {
+            par.forRange(tiles, (from, to, worker) -> task.run(from, to, 0, panels));
+        } else {
+            par.forRange(panels, (from, to, worker) -> task.run(0, tiles, from, to));
+        }
+    }
+
+    /**
+     * Whether splitting row tiles beats splitting column panels: a row split packs all of B in
+     * every thread, a panel split packs only its share but leaves threads idle when panels are few.
+     */
+    static boolean splitRows(int tiles, int panels, int k, int threads) {
+        long rowTiles = ceilDiv(tiles, threads);
+        long panelShare = ceilDiv(panels, threads);
+        long byRows = (long) panels * NR * k * PACK_COST + rowTiles * MR * panels * NR * k;
+        long byPanels = panelShare * NR * k * PACK_COST + (long) tiles * MR * panelShare * NR * k;
+        return byRows <= byPanels;
+    }
+
+    /** The k block size: k split into equal blocks of at most {@link #KC} (a function of k only). */
+    static int blockK(int k) {
+        return ceilDiv(k, ceilDiv(k, KC));
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    /** {@code C = beta C [+ bias]} when there is nothing to multiply. */
+    private static void scaleOnly(Gemm.Dims d, float beta, float[] c, int cOff, float[] bias, int biasOff) {
+        for (int i = 0; i < d.m(); i++) {
+            int o = cOff + i * d.ldc();
+            for (int j = 0; j < d.n(); j++) {
+                float v = beta == 0f ? 0f : beta * c[o + j];
+                c[o + j] = bias == null ? v : v + bias[biasOff + j];
+            }
+        }
+    }
+
+    /** One call's operands; {@link #run} computes a rectangle of tiles. */
+    private record Task(Gemm.Dims d, float alpha, float[] a, int aOff, float[] b, int bOff,
+                        float beta, float[] c, int cOff, float[] bias, int biasOff) {
+
+        /** Computes row tiles {@code [t0, t1)} by column panels {@code [q0, q1)} of C. */
+        void run(int t0, int t1, int q0, int q1) {
+            int m = d.m();
+            int n = d.n();
+            int k = d.k();
+            int kcMax = blockK(k);
+            boolean transA = d.transA();
+            // A transposed is packed MC rows at a time; A itself is read in place, all rows at once.
+            int blockTiles = transA ? MC / MR : t1 - t0;
+            float[] panel = new float[kcMax * NR];                                      // (kc, NR) op(B)
+            float[] tile = new float[MR * NR];                                          // (MR, NR) edge tile
+            float[] packedA = transA ? new float[Math.min(blockTiles, t1 - t0) * MR * kcMax] : null;   // (rows, kc)
+            int lastRow = (t1 - 1) * MR;
+            float[] edgeA = !transA && m - lastRow < MR ? new float[MR * kcMax] : null;                // (MR, kc)
+            if (beta != 0f && beta != 1f) {
+                prescale(t0 * MR, Math.min(m, t1 * MR), q0 * NR, Math.min(n, q1 * NR));
+            }
+            for (int k0 = 0; k0 < k; k0 += kcMax) {
+                int kc = Math.min(kcMax, k - k0);
+                boolean add = k0 > 0 || beta != 0f;
+                float[] bz = k0 + kc == k ? bias : null;
+                if (edgeA != null) {
+                    GemmPack.packEdgeA(a, aOff, d.lda(), lastRow, m - lastRow, k0, kc, edgeA);
+                }
+                for (int tb = t0; tb < t1; tb += blockTiles) {
+                    int te = Math.min(t1, tb + blockTiles);
+                    if (transA) {
+                        GemmPack.packTransposedA(a, aOff, d.lda(), k0, kc, tb * MR, Math.min(m, te * MR),
+                                (te - tb) * MR, packedA);
+                    }
+                    for (int q = q0; q < q1; q++) {
+                        GemmPack.packB(d.transB(), b, bOff, d.ldb(), k0, kc, q * NR, Math.min(NR, n - q * NR), alpha, panel);
+                        sweep(tb, te, q, k0, kc, add, bz, panel, tile, packedA, edgeA);
+                    }
+                }
+            }
+        }
+
+        /** Row tiles {@code [tb, te)} against one packed panel of k block {@code [k0, k0 + kc)}. */
+        private void sweep(int tb, int te, int q, int k0, int kc, boolean add, float[] bz,
+                           float[] panel, float[] tile, float[] packedA, float[] edgeA) {
+            int j0 = q * NR;
+            int nr = Math.min(NR, d.n() - j0);
+            int ldc = d.ldc();
+            for (int t = tb; t < te; t++) {
+                int i0 = t * MR;
+                int mr = Math.min(MR, d.m() - i0);
+                float[] src;
+                int so;
+                int rs;
+                if (packedA != null) {
+                    src = packedA;
+                    so = (t - tb) * MR * kc;
+                    rs = kc;
+                } else if (mr < MR) {
+                    src = edgeA;
+                    so = 0;
+                    rs = kc;
+                } else {
+                    src = a;
+                    so = aOff + i0 * d.lda() + k0;
+                    rs = d.lda();
+                }
+                int co = cOff + i0 * ldc + j0;
+                if (mr == MR && nr == NR) {
+                    GemmKernel.kernel(kc, src, so, rs, panel, 0, c, co, ldc, add, bz, biasOff + j0);
+                } else {
+                    GemmKernel.kernel(kc, src, so, rs, panel, 0, tile, 0, NR, false, null, 0);
+                    GemmKernel.storeEdge(tile, c, co, ldc, mr, nr, add, bz, biasOff + j0);
+                }
+            }
+        }
+
+        private void prescale(int i0, int i1, int j0, int j1) {
+            for (int i = i0; i < i1; i++) {
+                int o = cOff + i * d.ldc();
+                for (int j = j0; j < j1; j++) {
+                    c[o + j] = beta * c[o + j];
+                }
+            }
+        }
+    }
+}

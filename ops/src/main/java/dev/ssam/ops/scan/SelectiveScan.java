@@ -1,0 +1,249 @@
+package dev.ssam.ops.scan;
+
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Shapes;
+import dev.ssam.runtime.Tensor;
+
+/**
+ * The selective scan of a Mamba mixer (SSAM-SPEC section 3, steps 5 and 6), forward and backward.
+ *
+ * <p>Mirrors mamba_ssm {@code selective_scan_ref(u, delta, A, B, C, D, z, delta_bias,
+ * delta_softplus, return_last_state)} with variable (token-dependent) B and C of one group.
+ * Per batch b, channel e, state n and token t = 0..L-1, with the state h starting at 0:
+ * <pre>
+ *   d[t,e]   = delta[t,e] + deltaBias[e]                 (bias optional)
+ *   d[t,e]   = softplus(d[t,e])                          (if deltaSoftplus; softplus(x) = x for x &gt; 20)
+ *   h[e,n]   = exp(d[t,e] A[e,n]) h[e,n] + d[t,e] B[t,n] u[t,e]
+ *   y[t,e]   = sum_n C[t,n] h[e,n] + D[e] u[t,e]          (D optional)
+ *   y[t,e]  *= SiLU(z[t,e])                              (z optional)
+ *   lastState[e,n] = h[e,n] after t = L-1                (optional output)
+ * </pre>
+ *
+ * <p>Shapes (named dims: batch B, len L, dInner E, dState N; row-major, last index fastest).
+ * The layout is token-major, as the model produces it, where mamba_ssm is channel-major
+ * ({@code (B, E, L)}): that is the one deviation, a transpose.
+ * <ul>
+ *   <li>{@code u, delta, z, out}: (B, L, E), E fastest</li>
+ *   <li>{@code B, C}: (B, L, N), N fastest</li>
+ *   <li>{@code A}: (E, N) (the model passes {@code -exp(A_log)})</li>
+ *   <li>{@code D, deltaBias}: (E)</li>
+ *   <li>{@code lastState}: (B, E, N)</li>
+ * </ul>
+ * {@code delta}, {@code A} and {@code deltaBias} must be finite (a non-finite step poisons every
+ * later state of its channel silently); NaN in {@code u, B, C, D, z} propagates to the outputs
+ * it reaches.
+ *
+ * <p>Backward: for {@code loss = sum(y * gout)} it writes the gradient of every input whose
+ * {@link Grads} entry is non-null, OVERWRITING it. {@code dDelta} is the gradient with respect to
+ * the raw {@code delta} argument (through the bias add and the softplus), so {@code dDeltaBias}
+ * is its sum over batch and tokens. The forward is recomputed inside backward; nothing is saved
+ * between the calls.
+ *
+ * <p>Implementations: {@code ScanRef} (scalar, computes in double: the oracle) and
+ * {@code ScanCpu}/{@code ScanCpuBackward} (Vector API across channels). The Cpu exp is a
+ * polynomial within about 1 ulp ({@code ScanMath}); the Cpu backward reduces dB and dC over channels
+ * in a fixed order, so its results do not depend on the thread count.
+ *
+ * <pre>{@code
+ * var in = new SelectiveScan.Inputs(x, dt, a, bm, cm, d, z, dtBias, true);
+ * SelectiveScan.forward(backend, in, y, null);                 // y: (B, L, E)
+ * var grads = SelectiveScan.Grads.like(in);
+ * SelectiveScan.backward(backend, in, gy, grads);              // grads.du(): (B, L, E), ...
+ * }</pre>
+ */
+public final class SelectiveScan {
+    static final String OP = "selectiveScan";
+
+    private SelectiveScan() {
+    }
+
+    /**
+     * The inputs of one scan.
+     *
+     * @param u             (B, L, E) the input sequence
+     * @param delta         (B, L, E) the raw step sizes (before bias and softplus)
+     * @param A             (E, N) state matrix (negative for a stable scan)
+     * @param B             (B, L, N) input projection per token
+     * @param C             (B, L, N) output projection per token
+     * @param D             (E) skip connection, or null
+     * @param z             (B, L, E) gate, or null
+     * @param deltaBias     (E) added to delta before the softplus, or null
+     * @param deltaSoftplus whether delta passes through softplus
+     */
+    public record Inputs(Tensor u, Tensor delta, Tensor A, Tensor B, Tensor C, Tensor D, Tensor z,
+                         Tensor deltaBias, boolean deltaSoftplus) {
+    }
+
+    /**
+     * Gradient outputs of {@link #backward}; each is null when not wanted, and must be null when
+     * the corresponding optional input is absent. Shapes are those of the inputs.
+     *
+     * @param du         (B, L, E)
+     * @param dDelta     (B, L, E), with respect to the raw delta
+     * @param dA         (E, N)
+     * @param dB         (B, L, N)
+     * @param dC         (B, L, N)
+     * @param dD         (E)
+     * @param dz         (B, L, E)
+     * @param dDeltaBias (E)
+     */
+    public record Grads(Tensor du, Tensor dDelta, Tensor dA, Tensor dB, Tensor dC, Tensor dD, Tensor dz,
+                        Tensor dDeltaBias) {
+
+        /** Zero tensors for the gradient of every input {@code in} has (null for absent ones). */
+        public static Grads like(Inputs in) {
+            return new Grads(zerosLike(in.u()), zerosLike(in.delta()), zerosLike(in.A()), zerosLike(in.B()),
+                    zerosLike(in.C()), zerosLike(in.D()), zerosLike(in.z()), zerosLike(in.deltaBias()));
+        }
+
+        private static Tensor zerosLike(Tensor t) {
+            return t == null ? null : Tensor.zeros(t.shape());
+        }
+    }
+
+    /**
+     * Validated sizes.
+     *
+     * @param batch  B
+     * @param len    L
+     * @param dInner E (channels)
+     * @param dState N
+     */
+    public record Dims(int batch, int len, int dInner, int dState) {
+        /** B * L * E * N: the state updates of one call (divide by seconds for updates/s). */
+        public long stateUpdates() {
+            return (long) batch * len * dInner * dState;
+        }
+    }
+
+    /**
+     * Runs the scan. {@code out} (B, L, E) and {@code lastState} (B, E, N, or null) are
+     * overwritten; no input is modified.
+     */
+    public static void forward(Backend backend, Inputs in, Tensor out, Tensor lastState) {
+        Dims dims = check(in, out, lastState);
+        switch (backend) {
+            case Backend.Ref r -> ScanRef.forward(dims, in, out, lastState);
+            case Backend.Cpu c -> ScanCpu.forward(c, dims, in, out, lastState);
+        }
+    }
+
+    /** {@link #forward(Backend, Inputs, Tensor, Tensor)} with the inputs spelled out (null for absent ones). */
+    public static void forward(Backend backend, Tensor u, Tensor delta, Tensor A, Tensor B, Tensor C, Tensor D,
+                               Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out, Tensor lastState) {
+        forward(backend, new Inputs(u, delta, A, B, C, D, z, deltaBias, deltaSoftplus), out, lastState);
+    }
+
+    /**
+     * Gradients of {@code sum(y * gout)} with respect to every input that has a non-null entry in
+     * {@code grads} (overwritten). {@code gout}: (B, L, E).
+     */
+    public static void backward(Backend backend, Inputs in, Tensor gout, Grads grads) {
+        Dims dims = checkBackward(in, gout, grads);
+        switch (backend) {
+            case Backend.Ref r -> ScanRef.backward(dims, in, gout, grads);
+            case Backend.Cpu c -> ScanCpuBackward.backward(c, dims, in, gout, grads);
+        }
+    }
+
+    /** {@link #backward(Backend, Inputs, Tensor, Grads)} with the inputs spelled out. */
+    public static void backward(Backend backend, Tensor u, Tensor delta, Tensor A, Tensor B, Tensor C, Tensor D,
+                                Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor gout, Grads grads) {
+        backward(backend, new Inputs(u, delta, A, B, C, D, z, deltaBias, deltaSoftplus), gout, grads);
+    }
+
+    /** Validates the inputs and the forward outputs; returns the sizes. */
+    public static Dims check(Inputs in, Tensor out, Tensor lastState) {
+        Dims d = checkInputs(in);
+        Shapes.require(OP, "out", out, Shapes.names("batch", "len", "dInner"), d.batch(), d.len(), d.dInner());
+        if (lastState != null) {
+            Shapes.require(OP, "lastState", lastState, Shapes.names("batch", "dInner", "dState"),
+                    d.batch(), d.dInner(), d.dState());
+        }
+        requireDistinctFromInputs("out", out, in, null);
+        requireDistinctFromInputs("lastState", lastState, in, null);
+        if (lastState != null) {
+            Shapes.requireDistinct(OP, "lastState", lastState, "out", out);
+        }
+        return d;
+    }
+
+    /** Validates the inputs, the upstream gradient and the gradient outputs; returns the sizes. */
+    public static Dims checkBackward(Inputs in, Tensor gout, Grads grads) {
+        Dims d = checkInputs(in);
+        Shapes.require(OP, "gout", gout, Shapes.names("batch", "len", "dInner"), d.batch(), d.len(), d.dInner());
+        if (grads == null) {
+            throw new IllegalArgumentException(OP + ": grads is missing (null), expected a Grads record");
+        }
+        String[] names = {"du", "dDelta", "dA", "dB", "dC", "dD", "dz", "dDeltaBias"};
+        String[] ble = Shapes.names("batch", "len", "dInner");
+        String[] bln = Shapes.names("batch", "len", "dState");
+        String[] e = Shapes.names("dInner");
+        String[][] dimNames = {ble, ble, Shapes.names("dInner", "dState"), bln, bln, e, ble, e};
+        Tensor[] ins = {in.u(), in.delta(), in.A(), in.B(), in.C(), in.D(), in.z(), in.deltaBias()};
+        Tensor[] gs = {grads.du(), grads.dDelta(), grads.dA(), grads.dB(), grads.dC(), grads.dD(), grads.dz(),
+                grads.dDeltaBias()};
+        for (int i = 0; i < gs.length; i++) {
+            if (gs[i] == null) {
+                continue;
+            }
+            if (ins[i] == null) {
+                throw new IllegalArgumentException(OP + ": " + names[i] + " is " + gs[i].shapeString()
+                        + ", expected null because its input is absent (null)");
+            }
+            Shapes.require(OP, names[i], gs[i], dimNames[i], ins[i].shape());
+            requireDistinctFromInputs(names[i], gs[i], in, gout);
+            for (int j = 0; j < i; j++) {
+                if (gs[j] != null) {
+                    Shapes.requireDistinct(OP, names[i], gs[i], names[j], gs[j]);
+                }
+            }
+        }
+        return d;
+    }
+
+    private static Dims checkInputs(Inputs in) {
+        if (in == null) {
+            throw new IllegalArgumentException(OP + ": inputs are missing (null)");
+        }
+        int[] s = Shapes.requireRank(OP, "u", in.u(), 3, "(B, L, E)");
+        int batch = s[0];
+        int len = s[1];
+        int dInner = s[2];
+        String[] ble = Shapes.names("batch", "len", "dInner");
+        Shapes.require(OP, "delta", in.delta(), ble, batch, len, dInner);
+        int dState = Shapes.requireRank(OP, "A", in.A(), 2, "(E, N)")[1];
+        Shapes.require(OP, "A", in.A(), Shapes.names("dInner", "dState"), dInner, dState);
+        String[] bln = Shapes.names("batch", "len", "dState");
+        Shapes.require(OP, "B", in.B(), bln, batch, len, dState);
+        Shapes.require(OP, "C", in.C(), bln, batch, len, dState);
+        if (in.D() != null) {
+            Shapes.require(OP, "D", in.D(), Shapes.names("dInner"), dInner);
+        }
+        if (in.z() != null) {
+            Shapes.require(OP, "z", in.z(), ble, batch, len, dInner);
+        }
+        if (in.deltaBias() != null) {
+            Shapes.require(OP, "deltaBias", in.deltaBias(), Shapes.names("dInner"), dInner);
+            Shapes.requireFinite(OP, "deltaBias", in.deltaBias());
+        }
+        Shapes.requireFinite(OP, "delta", in.delta());
+        Shapes.requireFinite(OP, "A", in.A());
+        return new Dims(batch, len, dInner, dState);
+    }
+
+    private static void requireDistinctFromInputs(String arg, Tensor t, Inputs in, Tensor gout) {
+        if (t == null) {
+            return;
+        }
+        Shapes.requireDistinct(OP, arg, t, "u", in.u());
+        Shapes.requireDistinct(OP, arg, t, "delta", in.delta());
+        Shapes.requireDistinct(OP, arg, t, "A", in.A());
+        Shapes.requireDistinct(OP, arg, t, "B", in.B());
+        Shapes.requireDistinct(OP, arg, t, "C", in.C());
+        Shapes.requireDistinct(OP, arg, t, "D", in.D());
+        Shapes.requireDistinct(OP, arg, t, "z", in.z());
+        Shapes.requireDistinct(OP, arg, t, "deltaBias", in.deltaBias());
+        Shapes.requireDistinct(OP, arg, t, "gout", gout);
+    }
+}

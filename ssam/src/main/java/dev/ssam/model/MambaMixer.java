@@ -1,0 +1,53 @@
+package dev.ssam.model;
+
+import dev.ssam.ops.conv.CausalConv1d;
+import dev.ssam.ops.elementwise.Elementwise;
+import dev.ssam.ops.matmul.Matmul;
+import dev.ssam.ops.scan.SelectiveScan;
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+
+/**
+ * The unidirectional Mamba mixer of one SSAM block, composed from the backend ops
+ * (SSAM-SPEC section 3; mirrors mamba_ssm {@code Mamba.forward} with the reference scan, no
+ * fused kernels, no biases except conv and dt):
+ * <pre>
+ *   xz = h W_in^T                    (B, L, 2E);  x = xz[..., :E], z = xz[..., E:]
+ *   xc = SiLU(causal_conv1d(x))      (B, L, E)
+ *   [dt_raw | B | C] = xc W_x^T      (B, L, R + 2N)
+ *   dt = dt_raw W_dt^T               (B, L, E)    (dt bias is added inside the scan)
+ *   y  = scan(xc, dt, A = -exp(A_log), B, C, D, z, dt_bias, softplus)   (B, L, E)
+ *   out = y W_out^T                  (B, L, D)
+ * </pre>
+ */
+public final class MambaMixer {
+    private MambaMixer() {
+    }
+
+    /**
+     * Runs the mixer on {@code h} (B, L, D) into {@code out} (B, L, D), leaving every intermediate
+     * in {@code act} (allocated for the same B and L).
+     */
+    public static void forward(Backend backend, BlockParams p, Tensor h, Tensor out, MixerActivations act) {
+        Matmul.linear(backend, h, p.inProj(), null, act.xz());
+        Elementwise.split(backend, act.xz(), act.x(), act.z());
+        CausalConv1d.forward(backend, act.x(), p.convW(), p.convB(), true, act.xc());
+        Matmul.linear(backend, act.xc(), p.xProj(), null, act.xdbl());
+        Elementwise.split(backend, act.xdbl(), act.dtRaw(), act.bc());
+        Elementwise.split(backend, act.bc(), act.bm(), act.cm());
+        Matmul.linear(backend, act.dtRaw(), p.dtProjW(), null, act.dt());
+        negExp(p.aLog(), act.a());
+        SelectiveScan.forward(backend, act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(), act.z(),
+                p.dtProjB(), true, act.y(), null);
+        Matmul.linear(backend, act.y(), p.outProj(), null, out);
+    }
+
+    /** {@code a = -exp(aLog)} element by element ((E, N), a few thousand values per block). */
+    static void negExp(Tensor aLog, Tensor a) {
+        float[] src = aLog.data();
+        float[] dst = a.data();
+        for (int i = 0, n = aLog.size(); i < n; i++) {
+            dst[a.offset() + i] = (float) -Math.exp(src[aLog.offset() + i]);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ssam.model;
+
+import dev.ssam.runtime.Tensor;
+
+/**
+ * The intermediate tensors of one Mamba mixer call on {@code B} sequences of length {@code L}
+ * (SSAM-SPEC section 3, steps 1-7). Inference reuses one instance for every block; training keeps
+ * one per block because the backward pass reads them (about {@code 5 L E + L (R + 2N)} floats per
+ * clip and block: 2.9 MB for SSAM-Tiny).
+ *
+ * @param xz   (B, L, 2E) in_proj output
+ * @param x    (B, L, E) conv input (first half of xz)
+ * @param z    (B, L, E) gate (second half of xz)
+ * @param xc   (B, L, E) SiLU(conv(x)): the scan input u
+ * @param xdbl (B, L, R + 2N) x_proj output
+ * @param dtRaw (B, L, R) low-rank delta
+ * @param bc   (B, L, 2N) B and C columns of xdbl
+ * @param bm   (B, L, N) B
+ * @param cm   (B, L, N) C
+ * @param dt   (B, L, E) dt_proj output, before bias and softplus
+ * @param a    (E, N) A = -exp(A_log)
+ * @param y    (B, L, E) gated scan output
+ */
+public record MixerActivations(Tensor xz, Tensor x, Tensor z, Tensor xc, Tensor xdbl, Tensor dtRaw, Tensor bc,
+                               Tensor bm, Tensor cm, Tensor dt, Tensor a, Tensor y) {
+
+    /** Buffers for {@code batch} sequences of {@code len} tokens under {@code c}. */
+    public static MixerActivations allocate(SsamConfig c, int batch, int len) {
+        int e = c.dInner();
+        int n = c.dState();
+        int r = c.dtRank();
+        return new MixerActivations(Tensor.zeros(batch, len, 2 * e), Tensor.zeros(batch, len, e),
+                Tensor.zeros(batch, len, e), Tensor.zeros(batch, len, e), Tensor.zeros(batch, len, r + 2 * n),
+                Tensor.zeros(batch, len, r), Tensor.zeros(batch, len, 2 * n), Tensor.zeros(batch, len, n),
+                Tensor.zeros(batch, len, n), Tensor.zeros(batch, len, e), Tensor.zeros(e, n),
+                Tensor.zeros(batch, len, e));
+    }
+
+    /** Number of sequences these buffers hold. */
+    public int batch() {
+        return x.dim(0);
+    }
+
+    /** Tokens per sequence. */
+    public int len() {
+        return x.dim(1);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ssam.model;
+
+import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.Resampler;
+import dev.ssam.ops.audio.WavReader;
+import dev.ssam.ops.melspec.LogMel;
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The public embedding API: load a model once, then turn audio into scene and timestamp
+ * embeddings exactly as the HEAR runtime of the official release does (SSAM-SPEC section 4).
+ * Instances are immutable and safe to call from several threads at once.
+ *
+ * <pre>{@code
+ * try (Backend cpu = Backend.cpu(2)) {
+ *     SsamEmbedder embedder = new SsamEmbedder(SsamWeights.load(Path.of("tiny.safetensors")), cpu);
+ *     ClipEmbedding e = embedder.embed(Path.of("dog.wav"));   // any sample rate, any length
+ *     Tensor scene = e.scene();                                // (5D) = (960) for SSAM-Tiny
+ * }
+ * }</pre>
+ */
+public final class SsamEmbedder {
+    /** Windows encoded together by default (memory grows linearly with it). */
+    public static final int DEFAULT_WINDOW_BATCH = 8;
+
+    private final SsamParams params;
+    private final Backend backend;
+    private final int windowBatch;
+
+    /** An embedder over {@code params} computing on {@code backend}, 8 windows at a time. */
+    public SsamEmbedder(SsamParams params, Backend backend) {
+        this(params, backend, DEFAULT_WINDOW_BATCH);
+    }
+
+    /** As above, encoding at most {@code windowBatch} 2-second windows per encoder call. */
+    public SsamEmbedder(SsamParams params, Backend backend, int windowBatch) {
+        if (windowBatch < 1) {
+            throw new IllegalArgumentException("SsamEmbedder: windowBatch is " + windowBatch + ", expected >= 1");
+        }
+        this.params = params;
+        this.backend = backend;
+        this.windowBatch = windowBatch;
+    }
+
+    public SsamConfig config() {
+        return params.config();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Embeds a WAV file at any sample rate (resampled to 16 kHz, channels averaged). */
+    public ClipEmbedding embed(Path audioFile) throws IOException {
+        AudioClip clip = WavReader.read(audioFile);
+        return embed(clip.samples(), clip.sampleRate());
+    }
+
+    /** Embeds mono float PCM in [-1, 1] at {@code sampleRate} Hz. */
+    public ClipEmbedding embed(float[] pcm, int sampleRate) {
+        return embedAll(List.of(pcm), sampleRate).getFirst();
+    }
+
+    /**
+     * Embeds several clips of mono float PCM at {@code sampleRate} Hz; the 2-second windows of all
+     * clips are batched together.
+     */
+    public List<ClipEmbedding> embedAll(List<float[]> clips, int sampleRate) {
+        SsamConfig c = params.config();
+        int t = c.frames();
+        int f = c.melBins();
+        List<float[]> waves = new ArrayList<>(clips.size());
+        for (float[] pcm : clips) {
+            waves.add(sampleRate == LogMel.SAMPLE_RATE ? pcm : Resampler.resample(backend, pcm, sampleRate, LogMel.SAMPLE_RATE));
+        }
+        List<Tensor> mels = LogMel.compute(backend, waves, Integer.MAX_VALUE);
+        int totalWindows = 0;
+        int[] windows = new int[mels.size()];
+        for (int i = 0; i < mels.size(); i++) {
+            LogMel.normalize(mels.get(i), mels.get(i), LogMel.StdMode.UNBIASED);
+            windows[i] = (mels.get(i).dim(0) + t - 1) / t;
+            totalWindows += windows[i];
+        }
+        // All windows of all clips, zero-padded on the frame axis: (W, T, F).
+        Tensor input = Tensor.zeros(totalWindows, t, f);
+        int w = 0;
+        for (int i = 0; i < mels.size(); i++) {
+            Tensor m = mels.get(i);
+            System.arraycopy(m.data(), m.offset(), input.data(), w * t * f, m.size());
+            w += windows[i];
+        }
+        int framesPerWindow = c.gridFrames();
+        int featDim = c.featureDim();
+        Tensor feats = Tensor.zeros(totalWindows, framesPerWindow, featDim);   // (W, 50, 5D)
+        for (int start = 0; start < totalWindows; start += windowBatch) {
+            int end = Math.min(totalWindows, start + windowBatch);
+            Tensor out = SsamEncoder.features(backend, params, input.slice0(start, end));
+            feats.slice0(start, end).copyFrom(out);
+        }
+        List<ClipEmbedding> result = new ArrayList<>(mels.size());
+        w = 0;
+        for (int i = 0; i < mels.size(); i++) {
+            int frames = mels.get(i).dim(0);
+            int pad = windows[i] * t - frames;
+            int kept = windows[i] * framesPerWindow - (framesPerWindow * pad) / t;
+            double durationMs = 1000.0 * waves.get(i).length / LogMel.SAMPLE_RATE;
+            result.add(assemble(feats.slice0(w, w + windows[i]).reshape(windows[i] * framesPerWindow, featDim),
+                    kept, durationMs));
+            w += windows[i];
+        }
+        return result;
+    }
+
+    private static ClipEmbedding assemble(Tensor frames, int kept, double durationMs) {
+        int dim = frames.dim(1);
+        Tensor ts = frames.slice0(0, kept).copy();           // (kept, 5D)
+        float[] times = new float[kept];
+        for (int i = 0; i < kept; i++) {
+            times[i] = (float) (i * (durationMs / kept));
+        }
+        double[] sum = new double[dim];
+        float[] d = ts.data();
+        for (int i = 0; i < kept; i++) {
+            for (int j = 0; j < dim; j++) {
+                sum[j] += d[i * dim + j];
+            }
+        }
+        Tensor scene = Tensor.zeros(dim);
+        for (int j = 0; j < dim; j++) {
+            scene.data()[j] = (float) (sum[j] / kept);
+        }
+        return new ClipEmbedding(ts, times, scene, durationMs);
+    }
+}

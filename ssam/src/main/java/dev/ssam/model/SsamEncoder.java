@@ -1,0 +1,154 @@
+package dev.ssam.model;
+
+import dev.ssam.ops.elementwise.Elementwise;
+import dev.ssam.ops.matmul.Matmul;
+import dev.ssam.ops.norm.LayerNorm;
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Shapes;
+import dev.ssam.runtime.Tensor;
+
+/**
+ * The SSAM encoder: patch embedding, fixed positions, class token, residual Add -> LayerNorm ->
+ * Mamba blocks and the final LayerNorm (SSAM-SPEC sections 2-3; the official {@code MambaSSAST}).
+ *
+ * <pre>{@code
+ * SsamParams p = SsamWeights.load(Path.of("tiny.safetensors.index.json"));
+ * Tensor tokens = SsamEncoder.forward(backend, p, logmel, null, null);   // (B, 251, D)
+ * Tensor frames = SsamEncoder.features(backend, p, logmel);              // (B, 50, 5D)
+ * }</pre>
+ */
+public final class SsamEncoder {
+    private SsamEncoder() {
+    }
+
+    /** Checks {@code logmel} is (B, frames, melBins) (or (B, 1, frames, melBins)) and returns B. */
+    static int checkInput(SsamConfig c, Tensor logmel) {
+        if (logmel == null) {
+            throw new IllegalArgumentException("ssamEncoder: logmel is missing (null), expected [batch, frames="
+                    + c.frames() + ", melBins=" + c.melBins() + "]");
+        }
+        int b = logmel.dim(0);
+        if (logmel.rank() == 4) {
+            Shapes.require("ssamEncoder", "logmel", logmel, Shapes.names("batch", "channel", "frames", "melBins"),
+                    b, 1, c.frames(), c.melBins());
+        } else {
+            Shapes.require("ssamEncoder", "logmel", logmel, Shapes.names("batch", "frames", "melBins"),
+                    b, c.frames(), c.melBins());
+        }
+        Shapes.requirePositive("ssamEncoder", "batch", b);
+        return b;
+    }
+
+    /**
+     * Encodes normalised log-mel windows.
+     *
+     * @param logmel (B, T, F) or (B, 1, T, F), T = 200 frames, F = 80 bins, normalised per clip
+     * @param mask   (B, P) with 1 where a patch is masked (replaced by {@code mask_token}), or null
+     * @param trace  buffers that keep what backward needs (allocated for B), or null for inference
+     * @return (B, L, D) the encoder-normalised tokens, class token first
+     */
+    public static Tensor forward(Backend backend, SsamParams p, Tensor logmel, Tensor mask, EncoderTrace trace) {
+        SsamConfig c = p.config();
+        int batch = checkInput(c, logmel);
+        int l = c.seqLen();
+        int d = c.dModel();
+        if (mask != null) {
+            Shapes.require("ssamEncoder", "mask", mask, Shapes.names("batch", "patches"), batch, c.numPatches());
+        }
+        if (trace != null && trace.batch() != batch) {
+            throw new IllegalArgumentException("ssamEncoder: trace holds " + trace.batch() + " clips, input has " + batch);
+        }
+        Tensor seq = trace != null ? trace.seq() : Tensor.zeros(batch, l, d);
+        embed(backend, p, logmel.reshape(batch, c.frames(), c.melBins()), mask, seq);
+
+        Tensor r = Tensor.zeros(batch, l, d);       // (B, L, D) residual stream
+        Tensor h = Tensor.zeros(batch, l, d);       // (B, L, D) mixer output
+        Tensor hn = Tensor.zeros(batch, l, d);      // (B, L, D) normalised mixer input
+        MixerActivations shared = trace == null ? MixerActivations.allocate(c, batch, l) : null;
+        for (int i = 0; i < c.depth(); i++) {
+            BlockParams bp = p.blocks().get(i);
+            if (i == 0) {
+                r.copyFrom(seq);
+            } else {
+                Elementwise.add(backend, r, h, r);
+            }
+            Tensor norm = trace != null ? trace.normed().get(i) : hn;
+            Tensor mean = trace != null ? trace.mean().get(i) : null;
+            Tensor rstd = trace != null ? trace.rstd().get(i) : null;
+            if (trace != null) {
+                trace.residual().get(i).copyFrom(r);
+            }
+            LayerNorm.forward(backend, r.reshape(batch * l, d), bp.normW(), bp.normB(), (float) c.normEps(),
+                    norm.reshape(batch * l, d), mean, rstd);
+            Tensor out = trace != null ? trace.mixerOut().get(i) : h;
+            MambaMixer.forward(backend, bp, norm, out, trace != null ? trace.mixers().get(i) : shared);
+            if (trace != null) {
+                h = out;
+            }
+        }
+        Elementwise.add(backend, r, h, r);
+        Tensor tokens = Tensor.zeros(batch, l, d);
+        if (trace != null) {
+            trace.finalIn().copyFrom(r);
+        }
+        LayerNorm.forward(backend, r.reshape(batch * l, d), p.encoderNormW(), p.encoderNormB(), (float) c.normEps(),
+                tokens.reshape(batch * l, d), trace != null ? trace.finalMean() : null,
+                trace != null ? trace.finalRstd() : null);
+        return tokens;
+    }
+
+    /**
+     * The official {@code forward_features}: the encoder tokens without the class token, laid out
+     * as (B, 50, 5D) frames by the "(f t) d -> t (f d)" pattern (SSAM-SPEC section 4).
+     */
+    public static Tensor features(Backend backend, SsamParams p, Tensor logmel) {
+        Tensor tokens = forward(backend, p, logmel, null, null);
+        return FeatureLayout.toFrames(p.config(), dropClassToken(p.config(), tokens));
+    }
+
+    /** (B, L, D) -> (B, P, D) without the class token (a copy). */
+    public static Tensor dropClassToken(SsamConfig c, Tensor tokens) {
+        int batch = tokens.dim(0);
+        int d = c.dModel();
+        int pn = c.numPatches();
+        Tensor out = Tensor.zeros(batch, pn, d);
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(tokens.data(), tokens.offset() + (b * (pn + 1) + 1) * d, out.data(), b * pn * d, pn * d);
+        }
+        return out;
+    }
+
+    /**
+     * Patch embedding into {@code seq} (B, L, D): row 0 = cls_token + pos_embed[0], row 1 + k =
+     * W patch_k + b + pos_embed[1 + k], or mask_token where {@code mask[b, k] = 1} (replacing the
+     * token after the position embedding is added, as the official code does).
+     */
+    static void embed(Backend backend, SsamParams p, Tensor logmel, Tensor mask, Tensor seq) {
+        SsamConfig c = p.config();
+        int batch = logmel.dim(0);
+        int pn = c.numPatches();
+        int d = c.dModel();
+        Tensor patches = Patches.patchify(c, logmel);                 // (B, P, Q)
+        Tensor tok = Tensor.zeros(batch, pn, d);                      // (B, P, D)
+        Matmul.linear(backend, patches, p.patchEmbedW(), p.patchEmbedB(), tok);
+        float[] pos = p.posEmbed().data();
+        int po = p.posEmbed().offset();
+        float[] cls = p.clsToken().data();
+        float[] mtok = p.maskToken().data();
+        float[] s = seq.data();
+        for (int b = 0; b < batch; b++) {
+            int row0 = seq.offset() + b * (pn + 1) * d;
+            for (int j = 0; j < d; j++) {
+                s[row0 + j] = cls[p.clsToken().offset() + j] + pos[po + j];
+            }
+            for (int k = 0; k < pn; k++) {
+                int dst = row0 + (k + 1) * d;
+                boolean masked = mask != null && mask.data()[mask.offset() + b * pn + k] != 0f;
+                for (int j = 0; j < d; j++) {
+                    s[dst + j] = masked ? mtok[p.maskToken().offset() + j]
+                            : tok.data()[(b * pn + k) * d + j] + pos[po + (k + 1) * d + j];
+                }
+            }
+        }
+    }
+}
