@@ -26,6 +26,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #log(FloatVector)} (Cephes expf and logf, about 1 ulp), so the two may differ by an ulp
  * or two. {@code VectorMathTest} measures them against double-precision references.
  *
+ * <p>Every vector function here is built from IEEE-exact lanewise operations, so it returns the
+ * same bits interpreted or compiled; {@code lanewise(EXP)} and {@code reduceLanes(ADD)} do not
+ * (C2's SVML and reduction trees differ from the Java fallbacks), which would make Cpu results
+ * depend on JIT warm-up and so on the thread split. {@link #sumLanes(FloatVector)} is the
+ * deterministic horizontal sum the Cpu reductions use.
+ *
  * <pre>{@code
  * FloatVector y = VectorMath.gelu(FloatVector.fromArray(S, x, i));
  * float z = VectorMath.gelu(0.5f);
@@ -123,11 +129,7 @@ public final class VectorMath {
         return z / (z + 1f);
     }
 
-    // ---- vector (Cpu) ----
-    // Built from IEEE-exact lanewise operations only (add, mul, fma, div, conversions, bit
-    // operations, blends): lanewise(EXP) and friends give different bits when C2 intrinsifies
-    // them (SVML) than in the interpreter's per-lane fallback, so results would depend on JIT
-    // warm-up and hence on the thread split. These give the same bits in every tier.
+    // ---- vector (Cpu): add, mul, fma, div, conversions, bit operations and blends only ----
 
     /** Lanewise e^x (Cephes expf: Cody-Waite reduction by ln 2, degree-5 polynomial), within about 1 ulp. */
     public static FloatVector exp(FloatVector x) {

@@ -29,8 +29,9 @@ import dev.ssam.runtime.Tensor;
  * (B, E, L), so the Cpu kernel vectorises across channels; nothing else.
  *
  * <pre>{@code
- * CausalConv1d.forward(cpu, x, w.reshape(576, 4), bias, true, out);   // x, out: (B, 251, 576)
- * CausalConv1d.backward(cpu, x, w2, bias, true, gout, gx, gw, gbias);
+ * Tensor w = conv1dWeight.reshape(576, 4);                   // (E, 1, K) -> (E, K)
+ * CausalConv1d.forward(cpu, x, w, bias, true, out);          // x, out: (B, 251, 576)
+ * CausalConv1d.backward(cpu, x, w, bias, true, gout, gx, gw, gbias);
  * }</pre>
  */
 public final class CausalConv1d {

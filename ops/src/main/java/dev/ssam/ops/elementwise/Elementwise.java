@@ -44,7 +44,7 @@ public final class Elementwise {
     }
 
     private static void binary(Backend backend, Binary op, String name, Tensor x, Tensor y, Tensor out) {
-        Dims d = checkSame(name, x, y, out);
+        Dims d = checkSame(name, x, y, "out", out);
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.binary(op, d, x, y, out);
             case Backend.Cpu c -> ElementwiseCpu.binary(c, op, d, x, y, out);
@@ -53,7 +53,7 @@ public final class Elementwise {
 
     /** {@code out = alpha * x}. */
     public static void scale(Backend backend, Tensor x, float alpha, Tensor out) {
-        Dims d = checkSame("scale", x, null, out);
+        Dims d = checkSame("scale", x, null, "out", out);
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.scale(d, x, alpha, out);
             case Backend.Cpu c -> ElementwiseCpu.scale(c, d, x, alpha, out);
@@ -62,7 +62,7 @@ public final class Elementwise {
 
     /** {@code y += alpha * x} (accumulates into y). */
     public static void axpy(Backend backend, float alpha, Tensor x, Tensor y) {
-        Dims d = checkSame("axpy", x, null, y);
+        Dims d = checkSame("axpy", x, null, "y", y);
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.axpy(d, alpha, x, y);
             case Backend.Cpu c -> ElementwiseCpu.axpy(c, d, alpha, x, y);
@@ -122,14 +122,13 @@ public final class Elementwise {
     }
 
     /**
-     * Checks a flat op: {@code y} (when not null) and {@code out} have the shape of {@code x};
-     * {@code out} is the same window as an input or does not overlap it.
+     * Checks a flat op: {@code y} (when not null) and the output ({@code outName}) have the shape
+     * of {@code x}; the output is the same window as an input or does not overlap it.
      */
-    public static Dims checkSame(String op, Tensor x, Tensor y, Tensor out) {
+    public static Dims checkSame(String op, Tensor x, Tensor y, String outName, Tensor out) {
         if (x == null) {
             throw new IllegalArgumentException(op + ": x is missing (null)");
         }
-        String outName = op.equals("axpy") ? "y" : "out";
         if (y != null) {
             Shapes.require(op, "y", y, null, x.shape());
         }
@@ -157,7 +156,8 @@ public final class Elementwise {
     /** Checks split/concat: {@code whole (.., C1 + C2)}, {@code first (.., C1)}, {@code second (.., C2)}. */
     public static Dims checkColumns(String op, String wholeName, Tensor whole, String firstName, Tensor first,
                                     String secondName, Tensor second) {
-        int[] f = Shapes.requireRank(op, firstName, first, Math.max(1, first == null ? 1 : first.rank()), "(.., C1)");
+        int rank = first == null ? 1 : Math.max(1, first.rank());
+        int[] f = Shapes.requireRank(op, firstName, first, rank, "(.., C1)");
         int[] s = Shapes.requireRank(op, secondName, second, f.length, "(.., C2) with the rank of " + firstName);
         int[] lead = Arrays.copyOf(f, f.length - 1);
         if (!Arrays.equals(lead, Arrays.copyOf(s, s.length - 1))) {

@@ -54,7 +54,8 @@ final class ElementwiseRef {
         for (int m = 0; m < d.rows(); m++) {
             for (int i = 0; i < width; i++) {
                 // dst[m, dstCol + i] = src[m, srcCol + i]
-                dst.data()[dst.offset() + m * dstWidth + dstCol + i] = src.data()[src.offset() + m * srcWidth + srcCol + i];
+                dst.data()[dst.offset() + m * dstWidth + dstCol + i] =
+                        src.data()[src.offset() + m * srcWidth + srcCol + i];
             }
         }
     }

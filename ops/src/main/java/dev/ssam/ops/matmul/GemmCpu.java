@@ -21,6 +21,12 @@ final class GemmCpu {
     static final int KC = 192;
     /** Rows of A transposed packed at a time (a multiple of MR): {@code MC * KC} floats stay in L2. */
     static final int MC = 240;
+    /**
+     * Rows of A read in place per block (a multiple of MR, one block up to a batch of 8 clips):
+     * bounds the column of C under one panel that must stay in L2 across k blocks; B is repacked
+     * once per block.
+     */
+    static final int MC_IN_PLACE = 2016;
     /** Cost of packing one element of B, in multiply-add units (measured: about 0.1 ns per element). */
     private static final long PACK_COST = 8;
 
@@ -91,35 +97,51 @@ final class GemmCpu {
             int k = d.k();
             int kcMax = blockK(k);
             boolean transA = d.transA();
-            // A transposed is packed MC rows at a time; A itself is read in place, all rows at once.
-            int blockTiles = transA ? MC / MR : t1 - t0;
+            int blockTiles = (transA ? MC : MC_IN_PLACE) / MR;
             float[] panel = new float[kcMax * NR];                                      // (kc, NR) op(B)
             float[] tile = new float[MR * NR];                                          // (MR, NR) edge tile
-            float[] packedA = transA ? new float[Math.min(blockTiles, t1 - t0) * MR * kcMax] : null;   // (rows, kc)
+            float[] packedA = transA ? new float[Math.min(blockTiles, t1 - t0) * MR * kcMax] : null;   // (MC, kc)
             int lastRow = (t1 - 1) * MR;
             float[] edgeA = !transA && m - lastRow < MR ? new float[MR * kcMax] : null;                // (MR, kc)
             if (beta != 0f && beta != 1f) {
                 prescale(t0 * MR, Math.min(m, t1 * MR), q0 * NR, Math.min(n, q1 * NR));
             }
-            for (int k0 = 0; k0 < k; k0 += kcMax) {
-                int kc = Math.min(kcMax, k - k0);
-                boolean add = k0 > 0 || beta != 0f;
-                float[] bz = k0 + kc == k ? bias : null;
-                if (edgeA != null) {
-                    GemmPack.packEdgeA(a, aOff, d.lda(), lastRow, m - lastRow, k0, kc, edgeA);
-                }
-                for (int tb = t0; tb < t1; tb += blockTiles) {
-                    int te = Math.min(t1, tb + blockTiles);
-                    if (transA) {
+            for (int tb = t0; tb < t1; tb += blockTiles) {
+                int te = Math.min(t1, tb + blockTiles);
+                if (transA) {
+                    // Pack MC rows of A^T per k block, then sweep every panel with them.
+                    for (int k0 = 0; k0 < k; k0 += kcMax) {
+                        int kc = Math.min(kcMax, k - k0);
                         GemmPack.packTransposedA(a, aOff, d.lda(), k0, kc, tb * MR, Math.min(m, te * MR),
                                 (te - tb) * MR, packedA);
+                        for (int q = q0; q < q1; q++) {
+                            packAndSweep(tb, te, q, k0, kc, panel, tile, packedA, null);
+                        }
                     }
+                } else {
+                    // A in place: k blocks innermost, so the block's column of C under a panel stays in L2.
                     for (int q = q0; q < q1; q++) {
-                        GemmPack.packB(d.transB(), b, bOff, d.ldb(), k0, kc, q * NR, Math.min(NR, n - q * NR), alpha, panel);
-                        sweep(tb, te, q, k0, kc, add, bz, panel, tile, packedA, edgeA);
+                        for (int k0 = 0; k0 < k; k0 += kcMax) {
+                            int kc = Math.min(kcMax, k - k0);
+                            if (edgeA != null && te == t1) {
+                                GemmPack.packEdgeA(a, aOff, d.lda(), lastRow, m - lastRow, k0, kc, edgeA);
+                            }
+                            packAndSweep(tb, te, q, k0, kc, panel, tile, null, edgeA);
+                        }
                     }
                 }
             }
+        }
+
+        /** Packs panel q of k block {@code [k0, k0 + kc)} and multiplies row tiles {@code [tb, te)} by it. */
+        private void packAndSweep(int tb, int te, int q, int k0, int kc, float[] panel, float[] tile,
+                                  float[] packedA, float[] edgeA) {
+            int n = d.n();
+            GemmPack.packB(d.transB(), b, bOff, d.ldb(), k0, kc, q * NR, Math.min(NR, n - q * NR), alpha, panel);
+            // Earlier k blocks (or beta * C) are in C already; the bias comes with the last block.
+            boolean add = k0 > 0 || beta != 0f;
+            float[] bz = k0 + kc == d.k() ? bias : null;
+            sweep(tb, te, q, k0, kc, add, bz, panel, tile, packedA, edgeA);
         }
 
         /** Row tiles {@code [tb, te)} against one packed panel of k block {@code [k0, k0 + kc)}. */

@@ -59,7 +59,8 @@ class CausalConv1dGoldenTest {
         CausalConv1d.forward(b, x, w, bias, true, out);
         CausalConv1d.backward(b, x, w, bias, true, gout, gx, gw, gb);
         TensorCompare.assertClose(b + " conv.out", golden.tensor("conv.out"), swapLast(out), Tolerance.OP_VS_GOLDEN);
-        TensorCompare.assertClose(b + " conv.grad.x", golden.tensor("conv.grad.x"), swapLast(gx), Tolerance.OP_VS_GOLDEN);
+        TensorCompare.assertClose(b + " conv.grad.x", golden.tensor("conv.grad.x"), swapLast(gx),
+                Tolerance.OP_VS_GOLDEN);
         TensorCompare.assertClose(b + " conv.grad.weight", golden.tensor("conv.grad.weight").reshape(16, 4), gw,
                 Tolerance.OP_VS_GOLDEN);
         TensorCompare.assertClose(b + " conv.grad.bias", golden.tensor("conv.grad.bias"), gb, Tolerance.OP_VS_GOLDEN);

@@ -36,7 +36,8 @@ class CausalConv1dTest {
         }
 
         String name() {
-            return "conv x" + x.shapeString() + " K=" + w.dim(1) + (bias == null ? " no bias" : "") + (silu ? " silu" : "");
+            return "conv x" + x.shapeString() + " K=" + w.dim(1) + (bias == null ? " no bias" : "")
+                    + (silu ? " silu" : "");
         }
     }
 
@@ -130,7 +131,8 @@ class CausalConv1dTest {
         CausalConv1d.forward(CPU2, c.x, c.w, c.bias, true, out);
         for (int t = 0; t < 9; t++) {
             for (int e = 0; e < 7; e++) {
-                assertEquals(e == 3 && t >= 2 && t <= 5, Float.isNaN(out.get(1, t, e)), "NaN at (1, " + t + ", " + e + ")");
+                assertEquals(e == 3 && t >= 2 && t <= 5, Float.isNaN(out.get(1, t, e)),
+                        "NaN at (1, " + t + ", " + e + ")");
                 assertFalse(Float.isNaN(out.get(0, t, e)), "batch 0 is unaffected");
             }
         }

@@ -34,7 +34,8 @@ class MseLossGoldenTest {
         try (Safetensors g = Safetensors.open(file.get()); Backend cpu = Backend.cpu(2)) {
             for (Backend b : new Backend[] {Backend.ref(), cpu}) {
                 TensorCompare.assertClose(b + " loss_all", g.tensor("loss_all"),
-                        OpFixtures.scalar(MseLoss.all(b, g.tensor("pred"), g.tensor("target"))), Tolerance.OP_VS_GOLDEN);
+                        OpFixtures.scalar(MseLoss.all(b, g.tensor("pred"), g.tensor("target"))),
+                        Tolerance.OP_VS_GOLDEN);
                 TensorCompare.assertClose(b + " loss_masked", g.tensor("loss_masked"),
                         OpFixtures.scalar(MseLoss.masked(b, g.tensor("pred"), g.tensor("target"), g.tensor("mask"))),
                         Tolerance.OP_VS_GOLDEN);

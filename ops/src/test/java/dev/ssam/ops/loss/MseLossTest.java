@@ -47,7 +47,8 @@ class MseLossTest {
         for (int r = 0; r < rows; r++) {
             double patch = 0;
             for (int i = 0; i < v; i++) {
-                double d = (double) c.pred.data()[c.pred.offset() + r * v + i] - c.target.data()[c.target.offset() + r * v + i];
+                double d = (double) c.pred.data()[c.pred.offset() + r * v + i]
+                        - c.target.data()[c.target.offset() + r * v + i];
                 patch += d * d;
             }
             all += patch;
@@ -158,12 +159,15 @@ class MseLossTest {
     @Test
     void rejectsBadShapesAndEmptyMasks() {
         Tensor p = Tensor.zeros(2, 250, 64);
-        OpFixtures.assertRejects(() -> MseLoss.all(CPU2, p, Tensor.zeros(2, 250, 63)), "mseLoss", "target is [2, 250, 63]",
+        OpFixtures.assertRejects(() -> MseLoss.all(CPU2, p, Tensor.zeros(2, 250, 63)), "mseLoss",
+                "target is [2, 250, 63]",
                 "expected [batch=2, patches=250, values=64]");
-        OpFixtures.assertRejects(() -> MseLoss.masked(CPU2, p, p, Tensor.zeros(2, 251)), "mseLoss", "mask is [2, 251]",
+        OpFixtures.assertRejects(() -> MseLoss.masked(CPU2, p, p, Tensor.zeros(2, 251)), "mseLoss",
+                "mask is [2, 251]",
                 "expected [batch=2, patches=250]");
         OpFixtures.assertRejects(() -> MseLoss.masked(CPU2, p, p, Tensor.zeros(2, 250)), "mseLoss", "sums to 0.0");
-        OpFixtures.assertRejects(() -> MseLoss.allBackward(CPU2, p, p, Tensor.zeros(2, 250)), "mseLoss", "gpred is [2, 250]");
+        OpFixtures.assertRejects(() -> MseLoss.allBackward(CPU2, p, p, Tensor.zeros(2, 250)), "mseLoss",
+                "gpred is [2, 250]");
         OpFixtures.assertRejects(() -> MseLoss.allBackward(CPU2, p, Tensor.zeros(2, 250, 64), p), "mseLoss",
                 "gpred overlaps pred");
         OpFixtures.assertRejects(() -> MseLoss.all(CPU2, Tensor.zeros(500, 64), p), "mseLoss", "pred is [500, 64]");

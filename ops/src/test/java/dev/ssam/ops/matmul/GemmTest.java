@@ -91,6 +91,16 @@ class GemmTest {
     }
 
     @Test
+    void cpuMatchesRefAcrossRowAndKBlocks() {
+        SplittableRandom rnd = new SplittableRandom(10);
+        // more rows than one in-place block (MC_IN_PLACE) or packed block (MC), and k over two blocks of KC
+        int kBlocks = 2 * GemmCpu.KC + 5;
+        verify(GemmCase.random(rnd, false, true, GemmCpu.MC_IN_PLACE + 37, 70, kBlocks, 1f, 0.5f, true));
+        verify(GemmCase.random(rnd, true, false, 2 * GemmCpu.MC + 37, 70, kBlocks, 1f, 0.5f, true));
+        verify(GemmCase.random(rnd, true, true, GemmCpu.MC + 1, 129, kBlocks, -0.5f, 1f, true));
+    }
+
+    @Test
     void batchOfEightIsBitwiseEqualOnOneAndTwoThreads() {
         SplittableRandom rnd = new SplittableRandom(9);
         // in_proj forward, its gx and gw at M = 8 * 251

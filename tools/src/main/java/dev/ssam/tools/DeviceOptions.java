@@ -1,0 +1,37 @@
+package dev.ssam.tools;
+
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Parallel;
+import picocli.CommandLine.Option;
+
+/** {@code --device} and {@code --threads}, shared by every subcommand that computes ({@code @Mixin}). */
+public final class DeviceOptions {
+    /** Devices this build can compute on. */
+    public enum Device {
+        /** the scalar reference (slow; the oracle) */
+        ref,
+        /** Vector API kernels on CPU threads */
+        cpu
+    }
+
+    @Option(names = "--device", defaultValue = "cpu", description = "Where to compute: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Device device = Device.cpu;
+
+    @Option(names = "--threads", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    /** Threads to use: the option, or every core. */
+    public int threads() {
+        int t = threads == null ? Parallel.availableCores() : threads;
+        if (t < 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--threads is " + t + ", expected at least 1");
+        }
+        return t;
+    }
+
+    /** A new backend for these options (close it when done). */
+    public Backend open() {
+        return Backend.parse(device.name(), threads());
+    }
+}
