@@ -1,9 +1,9 @@
 package dev.ssam.ops.audio;
 
+import dev.ssam.ops.act.VectorMath;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Simd;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -41,7 +41,8 @@ final class ResampleCpu {
                 for (int i = 0; i < n; i += S.length()) {
                     acc = FloatVector.fromArray(S, packed, off + i).fma(FloatVector.fromArray(S, xp, xs + i), acc);
                 }
-                y[yOff + m0 + j] = acc.reduceLanes(VectorOperators.ADD);
+                // A fixed pairwise lane sum: reduceLanes(ADD) rounds differently once C2 compiles it.
+                y[yOff + m0 + j] = VectorMath.sumLanes(acc);
             }
         }
     }

@@ -1,9 +1,9 @@
 package dev.ssam.ops.melspec;
 
+import dev.ssam.ops.act.VectorMath;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Simd;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jtransforms.fft.FloatFFT_1D;
 
@@ -111,7 +111,8 @@ final class LogMelCpu {
         int n = LogMel.N_MELS;
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, mel, i).add(LogMel.LOG_OFFSET).lanewise(VectorOperators.LOG).intoArray(out, o + i);
+            // VectorMath.log is built from exact operations: lanewise(LOG) rounds differently once C2 compiles it.
+            VectorMath.log(FloatVector.fromArray(S, mel, i).add(LogMel.LOG_OFFSET)).intoArray(out, o + i);
         }
         for (; i < n; i++) {
             out[o + i] = (float) Math.log(mel[i] + LogMel.LOG_OFFSET);

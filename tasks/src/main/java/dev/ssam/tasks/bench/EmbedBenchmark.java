@@ -1,0 +1,39 @@
+package dev.ssam.tasks.bench;
+
+import dev.ssam.model.SsamEmbedder;
+import dev.ssam.model.SsamParams;
+import dev.ssam.runtime.Backend;
+import dev.ssam.tasks.data.SyntheticAudio;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * End-to-end inference throughput: 16 kHz PCM in, scene and timestamp embeddings out (log-mel,
+ * windowing, encoder), as clips per second at a batch size, plus the process's peak resident
+ * memory.
+ */
+public final class EmbedBenchmark {
+    private EmbedBenchmark() {
+    }
+
+    /**
+     * Times {@link SsamEmbedder#embedAll} on {@code batch} synthetic clips of {@code seconds} seconds.
+     */
+    public static BenchResult run(SsamParams params, Backend backend, int batch, double seconds,
+                                  double warmupSeconds, double minSeconds) {
+        List<float[]> clips = new ArrayList<>(batch);
+        int samples = (int) Math.round(seconds * SyntheticAudio.SAMPLE_RATE);
+        for (int i = 0; i < batch; i++) {
+            SyntheticAudio.Sound s = SyntheticAudio.Sound.values()[i % SyntheticAudio.classes()];
+            clips.add(SyntheticAudio.clip(s, i, samples));
+        }
+        SsamEmbedder embedder = new SsamEmbedder(params, backend, batch);
+        Timing t = Timing.measure(() -> embedder.embedAll(clips, SyntheticAudio.SAMPLE_RATE), warmupSeconds, 3, minSeconds);
+        return BenchResult.of("embed").with("model", params.config().presetName()).with("device", backend.name())
+                .with("threads", backend.threads()).with("batch", batch).with("clip_s", seconds)
+                .with("clips_per_s", BenchResult.round(batch / t.medianSeconds(), 2))
+                .with("ms_per_clip", BenchResult.round(t.medianSeconds() * 1e3 / batch, 2)).with(t)
+                .with("peak_rss_mb", BenchResult.round(Memory.peakRssMegabytes(), 1));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ssam.tools;
+
+import dev.ssam.runtime.io.Json;
+import dev.ssam.tasks.bench.BenchResult;
+import picocli.CommandLine.Command;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code ssam bench}: kernel, inference and training throughput as JSON lines. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: kernels (ops at SSAM-Tiny shapes), embed (inference clips/s).",
+        subcommands = {BenchKernelsCommand.class})
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The short commit of the checkout the jar was built from, or "unknown". */
+    static String commit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            String line;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                line = r.readLine();
+            }
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && line != null ? line.trim() : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    /** A one-line description of this machine's CPU. */
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return System.getProperty("os.arch");
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** Prints {@code r} as one JSON line with commit and machine appended. */
+    static void print(PrintWriter out, BenchResult r, String commit) {
+        r.with("commit", commit).with("cpu", cpuModel()).with("cores", Runtime.getRuntime().availableProcessors());
+        out.println(Json.write(r.toMap()));
+        out.flush();
+    }
+
+    /**
+     * Runs {@code tools/bench/numpy_peer.py} when python3 with numpy is available and returns its
+     * JSON lines (empty when the peer cannot run, with the reason in {@code notes}).
+     */
+    static List<String> numpyPeer(Path script, List<String> notes) {
+        List<String> lines = new ArrayList<>();
+        if (!Files.isRegularFile(script)) {
+            notes.add("numpy peer skipped: " + script + " not found");
+            return lines;
+        }
+        try {
+            Process p = new ProcessBuilder("python3", script.toString()).redirectErrorStream(false).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("{")) {
+                        lines.add(line);
+                    }
+                }
+            }
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                notes.add("numpy peer exited with " + p.exitValue());
+            }
+        } catch (IOException e) {
+            notes.add("numpy peer skipped: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lines;
+    }
+}
