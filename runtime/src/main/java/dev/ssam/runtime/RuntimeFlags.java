@@ -12,12 +12,15 @@ package dev.ssam.runtime;
  *     (64, 128, 256 or 512); wider than the hardware supports is clamped</td><td>preferred</td></tr>
  * <tr><td>{@code ssam.forceRef}</td><td>{@code true}: every {@code cpu} device request resolves to
  *     the scalar reference backend (for bisecting a wrong result)</td><td>false</td></tr>
+ * <tr><td>{@code ssam.openclLibrary}</td><td>the OpenCL loader the {@code opencl} device opens: a file
+ *     path or a library name</td><td>{@code libOpenCL.so.1}, then {@code libOpenCL.so}</td></tr>
  * </table>
  *
- * @param vectorBits requested vector width in bits, 0 for the preferred species
- * @param forceRef   resolve {@code cpu} to {@code ref}
+ * @param vectorBits    requested vector width in bits, 0 for the preferred species
+ * @param forceRef      resolve {@code cpu} to {@code ref}
+ * @param openclLibrary the OpenCL loader library to open, or "" for the default search
  */
-public record RuntimeFlags(int vectorBits, boolean forceRef) {
+public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrary) {
     /** The flags of this JVM, read once. */
     public static final RuntimeFlags CURRENT = read();
 
@@ -25,6 +28,7 @@ public record RuntimeFlags(int vectorBits, boolean forceRef) {
         if (vectorBits != 0 && vectorBits != 64 && vectorBits != 128 && vectorBits != 256 && vectorBits != 512) {
             throw new IllegalArgumentException("ssam.vectorBits is " + vectorBits + ", expected 64, 128, 256 or 512");
         }
+        openclLibrary = openclLibrary == null ? "" : openclLibrary.trim();
     }
 
     private static RuntimeFlags read() {
@@ -35,6 +39,7 @@ public record RuntimeFlags(int vectorBits, boolean forceRef) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("ssam.vectorBits is '" + bits + "', expected 64, 128, 256 or 512", e);
         }
-        return new RuntimeFlags(b, Boolean.parseBoolean(System.getProperty("ssam.forceRef", "false")));
+        return new RuntimeFlags(b, Boolean.parseBoolean(System.getProperty("ssam.forceRef", "false")),
+                System.getProperty("ssam.openclLibrary", ""));
     }
 }

@@ -14,6 +14,9 @@ public final class DeviceOptions {
         cpu
     }
 
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     @Option(names = "--device", defaultValue = "cpu", description = "Where to compute: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Device device = Device.cpu;
 
@@ -24,7 +27,7 @@ public final class DeviceOptions {
     public int threads() {
         int t = threads == null ? Parallel.availableCores() : threads;
         if (t < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
                     "--threads is " + t + ", expected at least 1");
         }
         return t;

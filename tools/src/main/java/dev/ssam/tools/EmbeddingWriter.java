@@ -30,7 +30,8 @@ import java.util.Map;
  * <tr><td>csv</td><td>{@code x.scene.csv}: header {@code e0,...,e<5D-1>} and one row;
  *     {@code x.timestamps.csv}: header {@code time_ms,e0,...} and one row per frame</td></tr>
  * </table>
- * Timestamps are frame centres in milliseconds ({@link ClipEmbedding#timesMs()}). CSV numbers are
+ * Timestamps are in milliseconds, {@code i * duration / frames} as the HEAR runtime gives them
+ * ({@link ClipEmbedding#timesMs()}). CSV numbers are
  * printed with {@link Float#toString}, the shortest text that parses back to the same float.
  */
 final class EmbeddingWriter {

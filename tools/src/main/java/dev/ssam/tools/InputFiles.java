@@ -1,6 +1,7 @@
 package dev.ssam.tools;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
  *
  * <p>A file argument is taken as it is (whatever its extension) and its outputs are named after
  * its stem: {@code a/dog.wav} gives base {@code dog}. A folder argument is searched recursively
- * for {@code *.wav} (any case), sorted by relative path, and keeps its sub-folders: {@code data/}
+ * for {@code *.wav} (any case), sorted by relative path (code-point order, the same on every
+ * machine), and keeps its sub-folders: {@code data/}
  * holding {@code cats/x.wav} gives base {@code cats/x}. Arguments are taken in command-line order
  * and a file met twice is embedded once. When two bases would name the same outputs (ignoring
  * case, so results do not depend on the file system), the later one gets {@code -2}, {@code -3},
@@ -76,6 +78,8 @@ final class InputFiles {
                     .filter(Files::isRegularFile)
                     .sorted((a, b) -> slashed(dir.relativize(a)).compareTo(slashed(dir.relativize(b))))
                     .toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

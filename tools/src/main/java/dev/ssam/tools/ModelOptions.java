@@ -17,7 +17,8 @@ import java.nio.file.Path;
  */
 public final class ModelOptions {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
-            description = "SSAM weights: a .safetensors file, a sharded *.safetensors.index.json, or an official .pth checkpoint.")
+            description = "SSAM weights: one safetensors file, the index (json) of a sharded safetensors checkpoint, "
+                    + "or an official PyTorch checkpoint (pth).")
     Path model;
 
     /** The weights path as given. */

@@ -29,7 +29,7 @@ final class UserErrors {
         return switch (e) {
             case NoSuchFileException f -> f.getFile() + ": " + reasonOr(f, "file not found");
             case AccessDeniedException f -> f.getFile() + ": permission denied";
-            case FileAlreadyExistsException f -> f.getFile() + ": already exists";
+            case FileAlreadyExistsException f -> f.getFile() + ": " + reasonOr(f, "already exists");
             case NotDirectoryException f -> f.getFile() + ": not a folder";
             case DirectoryNotEmptyException f -> f.getFile() + ": folder not empty";
             case FileSystemException f -> f.getFile() + ": " + reasonOr(f, f.getClass().getSimpleName());

@@ -25,9 +25,9 @@ import dev.ssam.runtime.Backend;
  *
  * <p>Numerics: the reference sums in float in ascending p order
  * ({@code acc += op(A)[i,p] * op(B)[p,j]}), then {@code alpha * acc + beta * C}. The Cpu kernel
- * uses one fused multiply-add per step in the same p order, splits k into fixed blocks of at most
- * {@link GemmCpu#KC} (the partial sums of the blocks are added in order) and folds alpha into its
- * packed copy of B; every element of C is computed by one thread in an order that depends only on
+ * uses one fused multiply-add per step in the same p order, splits k into equal blocks of at most
+ * 128 (the partial sums of the blocks are added in order) and folds alpha into its packed copy of
+ * B; every element of C is computed by one thread in an order that depends only on
  * k, so results are bitwise identical for every thread count.
  *
  * <pre>{@code

@@ -26,11 +26,11 @@ final class GemmCpu {
     /** Rows of A transposed packed at a time (a multiple of MR): {@code MC * KC} floats stay in L2. */
     static final int MC = 240;
     /**
-     * Rows of A read in place per block (a multiple of MR, one block up to a batch of 8 clips):
-     * bounds the column of C under one panel that must stay in L2 across k blocks; B is repacked
-     * once per block.
+     * Rows of A read in place per block (a multiple of MR): the block of A and its column of C
+     * under one panel stay in L2 across panels and k blocks. B is repacked once per block, which
+     * still measured 10% faster at 8 clips (2008 rows) than one block of all rows.
      */
-    static final int MC_IN_PLACE = 2016;
+    static final int MC_IN_PLACE = 504;
     /**
      * Cost of packing one element of B in multiply-adds of the kernel (measured: the transposing
      * pack of in_proj's weight about 0.3 ns per element, the kernel about 0.015 ns per multiply-add).

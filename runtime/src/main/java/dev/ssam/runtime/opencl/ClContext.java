@@ -1,0 +1,194 @@
+package dev.ssam.runtime.opencl;
+
+import dev.ssam.runtime.RuntimeFlags;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One OpenCL device with its context, in-order command queue, compiled-program cache (keyed by
+ * source hash and build options), buffer pool and host staging memory. Ops use it through a
+ * {@link ClSession}, which holds the context's lock for the op's duration: one op at a time per
+ * device, from any thread.
+ *
+ * <p>{@link #primary()} is the process-wide context of the preferred device (the first GPU of
+ * any platform, else the first accelerator, else the first device of any type), created on
+ * first use and kept until the JVM exits, like a CUDA primary context: compiled programs are
+ * expensive (PoCL compiles with LLVM) and are shared by every {@code Backend.OpenCl} of the
+ * process. The loader library comes from {@link RuntimeFlags#openclLibrary()}
+ * ({@code -Dssam.openclLibrary}), else {@code libOpenCL.so.1}, else {@code libOpenCL.so}.
+ *
+ * <pre>{@code
+ * ClContext cl = ClContext.primary();          // throws OpenClUnavailableException without a device
+ * try (ClSession s = cl.session("myOp")) { ... }
+ * }</pre>
+ */
+public final class ClContext {
+    private static final String OP = "opencl";
+    /** Free buffers kept by the pool: at most a quarter of device memory, and at most 2 GiB. */
+    private static final long POOL_CAP = 2L << 30;
+    private static final Object PRIMARY_LOCK = new Object();
+    private static ClContext primary;
+    private static OpenClUnavailableException primaryFailure;
+
+    final ClApi api;
+    final MemorySegment device;
+    final MemorySegment context;
+    final MemorySegment queue;
+    final ClBufferPool pool;
+    final ReentrantLock lock = new ReentrantLock();
+    private final ClDevice info;
+    private final String baseOptions;
+    private final Map<String, ClProgram> programs = new HashMap<>();
+    private Arena stagingArena;
+    private MemorySegment staging = MemorySegment.NULL;
+
+    private ClContext(ClApi api, MemorySegment platform, MemorySegment device) {
+        this.api = api;
+        this.device = device;
+        this.info = describe(api, platform, device);
+        this.context = api.createContext(device, OP);
+        this.queue = api.createQueue(context, device, ClApi.atLeast20(info.platformVersion()), OP);
+        this.pool = new ClBufferPool(api, context, Math.min(POOL_CAP, info.globalMemBytes() / 4));
+        this.baseOptions = "-cl-std=CL1.2" + (info.correctlyRoundedDivideSqrt()
+                ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
+    }
+
+    /**
+     * The process-wide context of the preferred device.
+     *
+     * @throws OpenClUnavailableException when no loader library, platform or device exists (the
+     *                                    same failure is reported again on later calls)
+     */
+    public static ClContext primary() {
+        synchronized (PRIMARY_LOCK) {
+            if (primary != null) {
+                return primary;
+            }
+            if (primaryFailure != null) {
+                throw new OpenClUnavailableException(primaryFailure.getMessage(), primaryFailure);
+            }
+            try {
+                primary = open(RuntimeFlags.CURRENT.openclLibrary());
+                return primary;
+            } catch (OpenClUnavailableException e) {
+                primaryFailure = e;
+                throw e;
+            }
+        }
+    }
+
+    /** Why {@link #primary()} cannot give a device, or empty when it can. */
+    public static Optional<String> unavailableReason() {
+        try {
+            primary();
+            return Optional.empty();
+        } catch (OpenClUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static ClContext open(String library) {
+        ClApi api = ClApi.load(library);
+        List<MemorySegment> platforms = api.platforms(OP);
+        if (platforms.isEmpty()) {
+            throw new OpenClUnavailableException("OpenCL: " + api.library + " found no platform (no driver is "
+                    + "registered under /etc/OpenCL/vendors or OCL_ICD_VENDORS; Debian: apt-get install "
+                    + "pocl-opencl-icd)", null);
+        }
+        for (long type : new long[] {ClApi.CL_DEVICE_TYPE_GPU, ClApi.CL_DEVICE_TYPE_ACCELERATOR,
+                ClApi.CL_DEVICE_TYPE_ALL}) {
+            for (MemorySegment p : platforms) {
+                List<MemorySegment> devices = api.devices(p, type, OP);
+                if (!devices.isEmpty()) {
+                    return new ClContext(api, p, devices.getFirst());
+                }
+            }
+        }
+        throw new OpenClUnavailableException("OpenCL: " + platforms.size() + " platform(s) but no device", null);
+    }
+
+    private static ClDevice describe(ClApi api, MemorySegment platform, MemorySegment device) {
+        long fp = api.deviceLong(device, ClApi.CL_DEVICE_SINGLE_FP_CONFIG, OP);
+        return new ClDevice(api.deviceString(device, ClApi.CL_DEVICE_NAME, OP),
+                api.deviceString(device, ClApi.CL_DEVICE_VENDOR, OP),
+                api.deviceString(device, ClApi.CL_DEVICE_VERSION, OP),
+                api.platformString(platform, ClApi.CL_PLATFORM_NAME, OP),
+                api.platformString(platform, ClApi.CL_PLATFORM_VERSION, OP),
+                (api.deviceLong(device, ClApi.CL_DEVICE_TYPE, OP) & ClApi.CL_DEVICE_TYPE_GPU) != 0,
+                api.deviceInt(device, ClApi.CL_DEVICE_MAX_COMPUTE_UNITS, OP),
+                api.deviceLong(device, ClApi.CL_DEVICE_MAX_WORK_GROUP_SIZE, OP),
+                api.deviceLong(device, ClApi.CL_DEVICE_LOCAL_MEM_SIZE, OP),
+                api.deviceLong(device, ClApi.CL_DEVICE_GLOBAL_MEM_SIZE, OP),
+                api.deviceLong(device, ClApi.CL_DEVICE_MAX_MEM_ALLOC_SIZE, OP),
+                (fp & ClApi.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0);
+    }
+
+    /** The device this context runs on. */
+    public ClDevice device() {
+        return info;
+    }
+
+    /** Opens a session for one op (takes the context's lock until the session closes). */
+    public ClSession session(String op) {
+        return new ClSession(this, op);
+    }
+
+    /** Frees the buffers waiting in the pool (the compiled programs stay). */
+    public void trim() {
+        lock.lock();
+        try {
+            pool.trim();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of programs compiled so far (for tests of the cache). */
+    public int compiledPrograms() {
+        lock.lock();
+        try {
+            return programs.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The program for {@code source} built with {@code defines} (extra options such as
+     * {@code -DSSAM_NSTATE=24}), compiled on first request and cached. Caller holds the lock.
+     */
+    ClProgram program(KernelSource source, String defines, String op) {
+        String options = defines == null || defines.isBlank() ? baseOptions : baseOptions + " " + defines.trim();
+        String key = source.sha256() + "|" + options;
+        ClProgram p = programs.get(key);
+        if (p == null) {
+            p = new ClProgram(api.buildProgram(context, device, source.text(), options, source.name(), op),
+                    source + " " + options);
+            programs.put(key, p);
+        }
+        return p;
+    }
+
+    /** Host staging memory of at least {@code bytes}, reused between transfers. Caller holds the lock. */
+    MemorySegment staging(long bytes) {
+        if (staging.byteSize() < bytes) {
+            if (stagingArena != null) {
+                stagingArena.close();
+            }
+            stagingArena = Arena.ofShared();
+            staging = stagingArena.allocate(Math.max(bytes, staging.byteSize() * 2), 64);
+        }
+        return staging;
+    }
+
+    @Override
+    public String toString() {
+        return "opencl(" + info.describe() + ")";
+    }
+}

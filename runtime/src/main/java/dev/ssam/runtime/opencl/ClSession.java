@@ -1,0 +1,190 @@
+package dev.ssam.runtime.opencl;
+
+import dev.ssam.runtime.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The work of one op on a {@link ClContext}: holds the context's lock, hands out device buffers
+ * from the pool (returned when the session closes), copies host floats in and out through the
+ * context's staging memory, and launches kernels. Every failure names the op.
+ *
+ * <p>Transfers are blocking and the queue is in order, so a download sees every kernel launched
+ * before it. Kernel arguments are {@link ClBuffer}, {@code Integer}, {@code Float},
+ * {@link Local} (work-group memory) or {@code null} (a NULL buffer: an absent optional input).
+ *
+ * <pre>{@code
+ * try (ClSession s = ctx.session("relu")) {
+ *     ClProgram p = s.program(SRC, null);
+ *     ClBuffer x = s.upload(xTensor);                         // (n)
+ *     ClBuffer y = s.alloc(n);                                // (n)
+ *     s.launch1d(p, "relu", n, 256, x, y, n);
+ *     s.download(y, yTensor);
+ * }
+ * }</pre>
+ */
+public final class ClSession implements AutoCloseable {
+    private final ClContext ctx;
+    private final String op;
+    private final List<ClBuffer> acquired = new ArrayList<>();
+    private boolean closed;
+
+    /** Work-group memory of {@code bytes} as a kernel argument. */
+    public record Local(long bytes) {
+    }
+
+    ClSession(ClContext ctx, String op) {
+        this.ctx = ctx;
+        this.op = op;
+        ctx.lock.lock();
+    }
+
+    /** The device's description (work-group and memory limits). */
+    public ClDevice device() {
+        return ctx.device();
+    }
+
+    /** The program of {@code source} with extra build options {@code defines} (nullable), from the cache. */
+    public ClProgram program(KernelSource source, String defines) {
+        return ctx.program(source, defines, op);
+    }
+
+    /** A device buffer of at least {@code floats} floats (contents undefined). */
+    public ClBuffer alloc(long floats) {
+        ClBuffer b = ctx.pool.acquire(Math.max(1, floats) * Float.BYTES, op);
+        acquired.add(b);
+        return b;
+    }
+
+    /** A device copy of the tensor's window; null for null. */
+    public ClBuffer upload(Tensor t) {
+        return t == null ? null : upload(t.data(), t.offset(), t.size());
+    }
+
+    /** A device copy of {@code a[off, off + len)}. */
+    public ClBuffer upload(float[] a, int off, int len) {
+        ClBuffer b = alloc(len);
+        if (len > 0) {
+            MemorySegment stage = ctx.staging((long) len * Float.BYTES);
+            MemorySegment.copy(a, off, stage, JAVA_FLOAT, 0, len);
+            ctx.api.write(ctx.queue, b.mem, 0, (long) len * Float.BYTES, stage, op);
+        }
+        return b;
+    }
+
+    /** Copies the first {@code t.size()} floats of {@code b} into the tensor's window. */
+    public void download(ClBuffer b, Tensor t) {
+        download(b, t.data(), t.offset(), t.size());
+    }
+
+    /** Copies the first {@code len} floats of {@code b} to {@code dst[off, off + len)}. */
+    public void download(ClBuffer b, float[] dst, int off, int len) {
+        if (len == 0) {
+            return;
+        }
+        MemorySegment stage = ctx.staging((long) len * Float.BYTES);
+        ctx.api.read(ctx.queue, b.mem, 0, (long) len * Float.BYTES, stage, op);
+        MemorySegment.copy(stage, JAVA_FLOAT, 0, dst, off, len);
+    }
+
+    /**
+     * Copies {@code rows} rows of {@code rowLen} floats, {@code srcStride} apart in {@code b}, to
+     * rows {@code dstStride} apart from {@code dst[dstOff]}; the floats between rows of
+     * {@code dst} are not written.
+     */
+    public void downloadRows(ClBuffer b, int rows, int rowLen, int srcStride, float[] dst, int dstOff,
+                             int dstStride) {
+        if (rows == 0 || rowLen == 0) {
+            return;
+        }
+        long len = (long) (rows - 1) * srcStride + rowLen;
+        MemorySegment stage = ctx.staging(len * Float.BYTES);
+        ctx.api.read(ctx.queue, b.mem, 0, len * Float.BYTES, stage, op);
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(stage, JAVA_FLOAT, (long) r * srcStride * Float.BYTES, dst, dstOff + r * dstStride,
+                    rowLen);
+        }
+    }
+
+    /** The first {@code len} floats of {@code b} as a new array. */
+    public float[] read(ClBuffer b, int len) {
+        float[] out = new float[len];
+        download(b, out, 0, len);
+        return out;
+    }
+
+    /** Launches {@code kernel} over {@code items} work-items (rounded up to whole groups of {@code local}). */
+    public void launch1d(ClProgram p, String kernel, long items, int local, Object... args) {
+        launch(p, kernel, new long[] {items}, new long[] {local}, args);
+    }
+
+    /** Launches {@code kernel} over {@code items0 x items1} work-items (each rounded up to whole groups). */
+    public void launch2d(ClProgram p, String kernel, long items0, long items1, int local0, int local1,
+                         Object... args) {
+        launch(p, kernel, new long[] {items0, items1}, new long[] {local0, local1}, args);
+    }
+
+    private void launch(ClProgram p, String name, long[] items, long[] local, Object[] args) {
+        ClProgram.Kernel k = p.kernel(ctx.api, ctx.device, name, op);
+        long group = 1;
+        long[] global = new long[items.length];
+        for (int i = 0; i < items.length; i++) {
+            if (items[i] == 0) {
+                return;
+            }
+            group *= local[i];
+            global[i] = (items[i] + local[i] - 1) / local[i] * local[i];
+        }
+        if (group > k.maxWorkGroup()) {
+            throw new IllegalStateException(op + ": kernel " + name + " needs work-groups of " + group
+                    + " work-items, " + ctx.device().name() + " allows at most " + k.maxWorkGroup() + " for it");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            for (int i = 0; i < args.length; i++) {
+                setArg(a, k, i, args[i]);
+            }
+        }
+        ctx.api.enqueue(ctx.queue, k.handle(), global, local, name, op);
+    }
+
+    private void setArg(Arena a, ClProgram.Kernel k, int i, Object arg) {
+        switch (arg) {
+            case null -> ctx.api.setArg(k.handle(), i, ADDRESS.byteSize(), MemorySegment.NULL, k.name(), op);
+            case ClBuffer b -> {
+                MemorySegment v = a.allocate(ADDRESS);
+                v.set(ADDRESS, 0, b.mem);
+                ctx.api.setArg(k.handle(), i, ADDRESS.byteSize(), v, k.name(), op);
+            }
+            case Integer n -> ctx.api.setArg(k.handle(), i, 4, a.allocateFrom(JAVA_INT, n), k.name(), op);
+            case Float f -> ctx.api.setArg(k.handle(), i, 4, a.allocateFrom(JAVA_FLOAT, f), k.name(), op);
+            case Local l -> ctx.api.setArg(k.handle(), i, l.bytes(), MemorySegment.NULL, k.name(), op);
+            default -> throw new IllegalArgumentException(op + ": kernel " + k.name() + " argument " + i + " is a "
+                    + arg.getClass().getSimpleName() + ", expected ClBuffer, Integer, Float, Local or null");
+        }
+    }
+
+    /** Waits for the queue, returns every buffer to the pool and releases the context. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            ctx.api.finish(ctx.queue, op);
+        } finally {
+            for (ClBuffer b : acquired) {
+                ctx.pool.release(b);
+            }
+            acquired.clear();
+            ctx.lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.ssam.tasks.eval;
+
+import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.Resampler;
+import dev.ssam.ops.audio.WavReader;
+import dev.ssam.ops.melspec.LogMel;
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+import dev.ssam.tasks.hear.HearTask;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Embeds every clip of every split of a task with one {@link FeatureExtractor}, {@code clipBatch}
+ * clips per call, reusing and filling an {@link EmbeddingCache}.
+ *
+ * <p>Clips are read with {@link WavReader} (mono mix), resampled to 16 kHz when a file has another
+ * rate, and zero-padded to {@value LogMel#MIN_SAMPLES} samples when shorter (the front end's
+ * minimum; HEAR clips are already padded to the task's sample_duration).
+ *
+ * <pre>{@code
+ * Map<String, Tensor> e = TaskEmbedder.embed(task, fx, cache, 16, cpu, EvalListener.NONE);
+ * e.get("fold00");   // (N, dim)
+ * }</pre>
+ */
+public final class TaskEmbedder {
+    private TaskEmbedder() {
+    }
+
+    /** Embeddings per split, {@code (N_split, dim)}, in split-file order. */
+    public static Map<String, Tensor> embed(HearTask task, FeatureExtractor fx, EmbeddingCache cache, int clipBatch,
+                                            Backend backend, EvalListener listener) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        int total = task.size();
+        int done = 0;
+        Map<Integer, Resampler> resamplers = new HashMap<>();
+        for (String split : task.splits()) {
+            List<HearTask.Clip> clips = task.clips(split);
+            Optional<Tensor> hit = cache == null ? Optional.empty() : cache.load(fx, task, split);
+            if (hit.isPresent()) {
+                out.put(split, hit.get());
+                done += clips.size();
+                listener.embedded(fx.name(), task.name(), done, total, true);
+                continue;
+            }
+            Tensor e = Tensor.zeros(clips.size(), fx.dim()); // (N, dim)
+            for (int from = 0; from < clips.size(); from += clipBatch) {
+                int to = Math.min(clips.size(), from + clipBatch);
+                List<float[]> pcm = new ArrayList<>(to - from);
+                for (HearTask.Clip c : clips.subList(from, to)) {
+                    pcm.add(read(c, backend, resamplers));
+                }
+                List<float[]> vecs = fx.embed(pcm);
+                for (int i = 0; i < vecs.size(); i++) {
+                    float[] v = vecs.get(i);
+                    if (v.length != fx.dim()) {
+                        throw new IllegalStateException(fx.name() + ": embedding of width " + v.length + ", expected " + fx.dim());
+                    }
+                    System.arraycopy(v, 0, e.data(), (from + i) * fx.dim(), fx.dim());
+                }
+                done += to - from;
+                listener.embedded(fx.name(), task.name(), done, total, false);
+            }
+            if (cache != null) {
+                cache.store(fx, task, split, e);
+            }
+            out.put(split, e);
+        }
+        return out;
+    }
+
+    private static float[] read(HearTask.Clip c, Backend backend, Map<Integer, Resampler> resamplers) throws IOException {
+        AudioClip clip = WavReader.read(c.audio());
+        float[] pcm = clip.sampleRate() == LogMel.SAMPLE_RATE ? clip.samples()
+                : resamplers.computeIfAbsent(clip.sampleRate(), r -> Resampler.of(r, LogMel.SAMPLE_RATE))
+                .apply(backend, clip.samples());
+        return pcm.length < LogMel.MIN_SAMPLES ? Arrays.copyOf(pcm, LogMel.MIN_SAMPLES) : pcm;
+    }
+}
