@@ -1,5 +1,8 @@
 package dev.ssam.runtime;
 
+import dev.ssam.runtime.opencl.ClContext;
+import dev.ssam.runtime.opencl.OpenClUnavailableException;
+
 /**
  * Where an op runs. The family is sealed: every op dispatches with an exhaustive
  * {@code switch (backend)}, so adding a member (the GPU backends) fails compilation until every op
@@ -9,6 +12,8 @@ package dev.ssam.runtime;
  *   <li>{@link Ref}: plain scalar Java, loop order following the math; the oracle every other
  *       backend is tested against, and selectable as {@code --device ref}.</li>
  *   <li>{@link Cpu}: Vector API kernels ({@link Simd#FLOAT}) on a {@link Parallel} pool.</li>
+ *   <li>{@link OpenCl}: portable GPU kernels on an OpenCL device through Panama FFM
+ *       ({@link ClContext}); PoCL runs them on the CPU where no GPU exists.</li>
  * </ul>
  *
  * <pre>{@code
@@ -17,9 +22,9 @@ package dev.ssam.runtime;
  * }
  * }</pre>
  */
-public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backend.Cpu {
+public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backend.Cpu, Backend.OpenCl {
 
-    /** The device name as the command line spells it ({@code ref}, {@code cpu}). */
+    /** The device name as the command line spells it ({@code ref}, {@code cpu}, {@code opencl}). */
     String name();
 
     /** Threads this backend computes with. */
@@ -40,14 +45,27 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
     }
 
     /**
-     * Parses a device name: {@code ref} or {@code cpu}. GPU names are rejected with a message that
-     * says which devices this build provides.
+     * The OpenCL backend on the process-wide context of the preferred device
+     * ({@link ClContext#primary()}: the first GPU, else accelerator, else any device).
+     *
+     * @throws OpenClUnavailableException when no OpenCL loader, platform or device exists; the
+     *                                    message says what was tried
+     */
+    static Backend opencl() {
+        return new OpenCl(ClContext.primary());
+    }
+
+    /**
+     * Parses a device name: {@code ref}, {@code cpu} or {@code opencl} ({@code threads} applies to
+     * cpu). Other names are rejected with a message that says which devices this build provides.
      */
     static Backend parse(String device, int threads) {
         return switch (device.toLowerCase(java.util.Locale.ROOT)) {
             case "ref" -> ref();
             case "cpu" -> cpu(threads);
-            default -> throw new IllegalArgumentException("unknown device '" + device + "', expected ref or cpu");
+            case "opencl" -> opencl();
+            default -> throw new IllegalArgumentException("unknown device '" + device
+                    + "', expected ref, cpu or opencl");
         };
     }
 
@@ -105,6 +123,47 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
         @Override
         public String toString() {
             return "cpu(" + parallel.threads() + " threads, " + Simd.describe() + ")";
+        }
+    }
+
+    /**
+     * Portable GPU kernels on one OpenCL device. Ops copy their host tensors to device buffers,
+     * run, and copy the results back (device-resident tensors come next); the device's context,
+     * compiled programs and buffer pool are shared by every instance ({@link ClContext#primary()}).
+     * One host thread drives the device's queue, one op at a time.
+     */
+    final class OpenCl implements Backend {
+        private final ClContext context;
+
+        OpenCl(ClContext context) {
+            this.context = context;
+        }
+
+        /** The device context ops run on. */
+        public ClContext context() {
+            return context;
+        }
+
+        @Override
+        public String name() {
+            return "opencl";
+        }
+
+        /** 1: one host thread drives the device. */
+        @Override
+        public int threads() {
+            return 1;
+        }
+
+        /** Frees the device buffers cached in the pool; the shared context and its programs stay. */
+        @Override
+        public void close() {
+            context.trim();
+        }
+
+        @Override
+        public String toString() {
+            return "opencl(" + context.device().describe() + ")";
         }
     }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code ssam bench}: kernel, inference and training throughput as JSON lines. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: kernels (ops at SSAM-Tiny shapes), embed (inference clips/s).",
-        subcommands = {BenchKernelsCommand.class})
+        description = "Benchmarks: kernels (ops at SSAM-Tiny shapes), embed (inference clips/s), train (pretraining clips/s).",
+        subcommands = {BenchKernelsCommand.class, BenchEmbedCommand.class, BenchTrainCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ssam", mixinStandardHelpOptions = true, versionProvider = SsamCommand.Version.class,
         description = "Self-Supervised Audio Mamba on the JVM: embed audio, pretrain, evaluate, benchmark.",
-        subcommands = {EmbedCommand.class, InfoCommand.class, ConvertCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EmbedCommand.class, InfoCommand.class, ConvertCommand.class, BenchCommand.class, PretrainCommand.class, EvalCommand.class, TasksCommand.class, CommandLine.HelpCommand.class})
 public final class SsamCommand implements Runnable {
 
     @CommandLine.Spec
@@ -28,6 +28,7 @@ public final class SsamCommand implements Runnable {
     /** The configured command line (tests execute it without exiting). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SsamCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             line.getErr().println(line.getColorScheme().errorText("ssam " + line.getCommandName() + ": " + message(ex)));
             return 1;

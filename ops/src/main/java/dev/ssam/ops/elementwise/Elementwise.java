@@ -48,6 +48,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.binary(op, d, x, y, out);
             case Backend.Cpu c -> ElementwiseCpu.binary(c, op, d, x, y, out);
+            case Backend.OpenCl g -> ElementwiseOpenCl.binary(g.context(), op, d, x, y, out);
         }
     }
 
@@ -57,6 +58,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.scale(d, x, alpha, out);
             case Backend.Cpu c -> ElementwiseCpu.scale(c, d, x, alpha, out);
+            case Backend.OpenCl g -> ElementwiseOpenCl.scale(g.context(), d, x, alpha, out);
         }
     }
 
@@ -66,6 +68,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.axpy(d, alpha, x, y);
             case Backend.Cpu c -> ElementwiseCpu.axpy(c, d, alpha, x, y);
+            case Backend.OpenCl g -> ElementwiseOpenCl.axpy(g.context(), d, alpha, x, y);
         }
     }
 
@@ -78,6 +81,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.fill(d, out, value);
             case Backend.Cpu c -> ElementwiseCpu.fill(c, d, out, value);
+            case Backend.OpenCl g -> ElementwiseOpenCl.fill(g.context(), d, out, value);
         }
     }
 
@@ -87,6 +91,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.addRow(d, x, v, out);
             case Backend.Cpu c -> ElementwiseCpu.addRow(c, d, x, v, out);
+            case Backend.OpenCl g -> ElementwiseOpenCl.addRow(g.context(), d, x, v, out);
         }
     }
 
@@ -118,6 +123,8 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.columns(d, src, srcWidth, srcCol, dst, dstWidth, dstCol, width);
             case Backend.Cpu c -> ElementwiseCpu.columns(c, d, src, srcWidth, srcCol, dst, dstWidth, dstCol, width);
+            case Backend.OpenCl g -> ElementwiseOpenCl.columns(g.context(), d, src, srcWidth, srcCol, dst, dstWidth,
+                    dstCol, width);
         }
     }
 

@@ -172,6 +172,8 @@ public final class Gemm {
         switch (backend) {
             case Backend.Ref r -> GemmRef.gemm(d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);
             case Backend.Cpu cpu -> GemmCpu.gemm(cpu, d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);
+            case Backend.OpenCl g -> GemmOpenCl.gemm(g.context(), d, alpha, a, aOff, b, bOff, beta, c, cOff, bias,
+                    biasOff);
         }
     }
 }

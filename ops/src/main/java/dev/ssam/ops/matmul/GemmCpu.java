@@ -26,11 +26,13 @@ final class GemmCpu {
     /** Rows of A transposed packed at a time (a multiple of MR): {@code MC * KC} floats stay in L2. */
     static final int MC = 240;
     /**
-     * Rows of A read in place per block (a multiple of MR): the block of A and its column of C
+     * Most rows of A read in place per block (a multiple of MR): the block of A and its column of C
      * under one panel stay in L2 across panels and k blocks. B is repacked once per block, which
      * still measured 10% faster at 8 clips (2008 rows) than one block of all rows.
      */
     static final int MC_IN_PLACE = 504;
+    /** Floats of A in one in-place row block (1 MiB), so long rows (large k) get fewer rows per block. */
+    private static final int A_BLOCK_FLOATS = 1 << 18;
     /**
      * Cost of packing one element of B in multiply-adds of the kernel (measured: the transposing
      * pack of in_proj's weight about 0.3 ns per element, the kernel about 0.015 ns per multiply-add).
@@ -73,6 +75,14 @@ final class GemmCpu {
         return byRows <= byPanels;
     }
 
+    /** Row tiles per block of A: MC rows of A transposed (packed), or up to a budget of A read in place. */
+    static int blockTiles(boolean transA, int k) {
+        if (transA) {
+            return MC / MR;
+        }
+        return Math.clamp(A_BLOCK_FLOATS / ((long) k * MR), 16, MC_IN_PLACE / MR);
+    }
+
     /** The k block size: k split into equal blocks of at most {@link #KC} (a function of k only). */
     static int blockK(int k) {
         return ceilDiv(k, ceilDiv(k, KC));
@@ -104,7 +114,7 @@ final class GemmCpu {
             int k = d.k();
             int kcMax = blockK(k);
             boolean transA = d.transA();
-            int blockTiles = (transA ? MC : MC_IN_PLACE) / MR;
+            int blockTiles = blockTiles(transA, k);
             float[] panel = new float[kcMax * NR];                                      // (kc, NR) op(B)
             float[] tile = new float[MR * NR];                                          // (MR, NR) edge tile
             float[] packedA = transA ? new float[Math.min(blockTiles, t1 - t0) * MR * kcMax] : null;   // (MC, kc)

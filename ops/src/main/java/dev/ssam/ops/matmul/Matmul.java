@@ -138,6 +138,7 @@ public final class Matmul {
             switch (backend) {
                 case Backend.Ref r -> MatmulRef.columnSums(d, gout, gbias);
                 case Backend.Cpu c -> MatmulCpu.columnSums(c, d, gout, gbias);
+                case Backend.OpenCl g -> MatmulOpenCl.columnSums(g.context(), d, gout, gbias);
             }
         }
     }

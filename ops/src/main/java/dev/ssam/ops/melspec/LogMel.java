@@ -175,6 +175,8 @@ public final class LogMel {
         switch (backend) {
             case Backend.Ref r -> LogMelRef.compute(clips);
             case Backend.Cpu c -> LogMelCpu.compute(c, clips);
+            case Backend.OpenCl g -> throw new IllegalArgumentException("logMel: the opencl device does not run the "
+                    + "log-mel front end; compute it on the ref or cpu device");
         }
     }
 

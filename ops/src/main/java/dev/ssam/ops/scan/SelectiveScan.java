@@ -117,6 +117,19 @@ public final class SelectiveScan {
     }
 
     /**
+     * Whether {@code backend} can run a scan of these sizes: every backend except opencl runs any
+     * size; opencl keeps a channel's state in private memory and needs dState &lt;= 32 (its
+     * forward and backward throw an IllegalArgumentException saying so otherwise).
+     */
+    public static boolean supports(Backend backend, Dims dims) {
+        return switch (backend) {
+            case Backend.Ref r -> true;
+            case Backend.Cpu c -> true;
+            case Backend.OpenCl g -> ScanOpenCl.unsupported(dims) == null;
+        };
+    }
+
+    /**
      * Runs the scan. {@code out} (B, L, E) and {@code lastState} (B, E, N, or null) are
      * overwritten; no input is modified.
      */
@@ -125,6 +138,7 @@ public final class SelectiveScan {
         switch (backend) {
             case Backend.Ref r -> ScanRef.forward(dims, in, out, lastState);
             case Backend.Cpu c -> ScanCpu.forward(c, dims, in, out, lastState);
+            case Backend.OpenCl g -> ScanOpenCl.forward(g.context(), dims, in, out, lastState);
         }
     }
 
@@ -143,6 +157,7 @@ public final class SelectiveScan {
         switch (backend) {
             case Backend.Ref r -> ScanRef.backward(dims, in, gout, grads);
             case Backend.Cpu c -> ScanCpuBackward.backward(c, dims, in, gout, grads);
+            case Backend.OpenCl g -> ScanOpenCl.backward(g.context(), dims, in, gout, grads);
         }
     }
 

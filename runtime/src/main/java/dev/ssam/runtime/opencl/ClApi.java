@@ -421,7 +421,7 @@ final class ClApi {
         }
     }
 
-    /** Sets argument {@code index} to {@code size} bytes at {@code value} (NULL value: local memory or a NULL buffer). */
+    /** Sets argument {@code index} to {@code size} bytes at {@code value} (a NULL value: a NULL buffer). */
     void setArg(MemorySegment kernel, int index, long size, MemorySegment value, String name, String op) {
         try {
             check((int) setKernelArg.invokeExact(kernel, index, size, value), op,

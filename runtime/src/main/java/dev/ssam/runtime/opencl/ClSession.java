@@ -17,8 +17,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * context's staging memory, and launches kernels. Every failure names the op.
  *
  * <p>Transfers are blocking and the queue is in order, so a download sees every kernel launched
- * before it. Kernel arguments are {@link ClBuffer}, {@code Integer}, {@code Float},
- * {@link Local} (work-group memory) or {@code null} (a NULL buffer: an absent optional input).
+ * before it. Kernel arguments are {@link ClBuffer}, {@code Integer}, {@code Float} or
+ * {@code null} (a NULL buffer: an absent optional input); work-group memory is declared inside
+ * the kernels (portable.h, rule 4).
  *
  * <pre>{@code
  * try (ClSession s = ctx.session("relu")) {
@@ -35,10 +36,6 @@ public final class ClSession implements AutoCloseable {
     private final String op;
     private final List<ClBuffer> acquired = new ArrayList<>();
     private boolean closed;
-
-    /** Work-group memory of {@code bytes} as a kernel argument. */
-    public record Local(long bytes) {
-    }
 
     ClSession(ClContext ctx, String op) {
         this.ctx = ctx;
@@ -164,9 +161,8 @@ public final class ClSession implements AutoCloseable {
             }
             case Integer n -> ctx.api.setArg(k.handle(), i, 4, a.allocateFrom(JAVA_INT, n), k.name(), op);
             case Float f -> ctx.api.setArg(k.handle(), i, 4, a.allocateFrom(JAVA_FLOAT, f), k.name(), op);
-            case Local l -> ctx.api.setArg(k.handle(), i, l.bytes(), MemorySegment.NULL, k.name(), op);
             default -> throw new IllegalArgumentException(op + ": kernel " + k.name() + " argument " + i + " is a "
-                    + arg.getClass().getSimpleName() + ", expected ClBuffer, Integer, Float, Local or null");
+                    + arg.getClass().getSimpleName() + ", expected ClBuffer, Integer, Float or null");
         }
     }
 

@@ -72,7 +72,7 @@ public sealed interface AudioSource permits AudioSource.WavFiles, AudioSource.Sy
     /**
      * Parses a data spec: {@code synthetic}, {@code synthetic:CLIPS} or {@code synthetic:CLIPS:SECONDS},
      * else a path: a HEAR task folder when it holds {@code task_metadata.json}, otherwise a folder of
-     * WAV files.
+     * WAV files. A folder literally named {@code synthetic} is reached as {@code ./synthetic}.
      *
      * @throws IllegalArgumentException for a malformed synthetic spec or a folder with no WAV files
      * @throws NoSuchFileException      when the path does not exist

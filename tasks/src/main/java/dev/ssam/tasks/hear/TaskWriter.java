@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,12 +85,5 @@ final class TaskWriter {
         int dot = base.lastIndexOf('.');
         String stem = dot > base.lastIndexOf('/') && dot > 0 ? base.substring(0, dot) : base;
         return stem.replaceAll("[^A-Za-z0-9._-]", "_") + ".wav";
-    }
-
-    static List<String> sorted(Iterable<String> items) {
-        List<String> l = new ArrayList<>();
-        items.forEach(l::add);
-        l.sort(null);
-        return l;
     }
 }

@@ -4,6 +4,7 @@ import dev.ssam.ops.matmul.Matmul;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -152,6 +153,11 @@ public final class MlpProbe implements Probe {
         return z;
     }
 
+    /** The trainable tensors: W1, b1, gamma, beta, W2, b2. */
+    List<Tensor> parameters() {
+        return List.of(w1, b1, gamma, beta, w2, b2);
+    }
+
     /** Training state (gradients, Adam moments, scratch for {@code maxBatch} rows) over this probe's weights. */
     Training training(float learningRate, int maxBatch) {
         return new Training(learningRate, maxBatch);
@@ -195,6 +201,21 @@ public final class MlpProbe implements Probe {
 
         /** One training step on {@code x (B, n_in)}, {@code y (B, C)}; returns the loss before the update. */
         double step(Backend backend, Tensor x, Tensor y, SplittableRandom rng) {
+            double lossValue = forwardBackward(backend, x, y, rng);
+            adam.step(backend);
+            return lossValue;
+        }
+
+        /** The gradients of the last {@link #forwardBackward}, in {@link #parameters()} order. */
+        List<Tensor> gradients() {
+            return List.of(gw1, gb1, gGamma, gBeta, gw2, gb2);
+        }
+
+        /**
+         * Training-mode forward and backward (batch statistics, fresh dropout masks; running
+         * statistics updated); overwrites the gradients and returns the mean loss.
+         */
+        double forwardBackward(Backend backend, Tensor x, Tensor y, SplittableRandom rng) {
             int b = x.dim(0);
             Tensor hb = h.slice0(0, b);
             Tensor xh = xhat.slice0(0, b);
@@ -227,7 +248,6 @@ public final class MlpProbe implements Probe {
             // through BatchNorm into h's buffer, then the first Linear
             BatchNorm1d.backward(gb, xh, invStd, gamma, hb, gGamma, gBeta);
             Matmul.linearBackward(backend, x, w1, hb, null, gw1, gb1);
-            adam.step(backend);
             return lossValue;
         }
     }

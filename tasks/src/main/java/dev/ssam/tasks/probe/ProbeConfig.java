@@ -76,13 +76,17 @@ public record ProbeConfig(ProbeKind kind, int hidden, List<Double> dropouts, dou
         return new ProbeConfig(kind, hidden, dropouts, learningRate, batchSize, epochs, validateEvery, patience, standardize);
     }
 
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
     /** One line for logs and reports. */
     public String summary() {
         return kind == ProbeKind.MLP
-                ? "MLP (Linear " + hidden + ", BatchNorm1d, Dropout " + dropouts + ", ReLU, Linear), Adam lr " + learningRate
+                ? "MLP (Linear " + hidden + ", BatchNorm1d, Dropout " + dropouts + ", ReLU, Linear), Adam lr " + plain(learningRate)
                         + ", batch " + batchSize + ", max " + maxEpochs + " epochs, validate every " + validateEvery
                         + ", patience " + patience + (standardize ? ", standardised inputs" : ", raw embeddings")
-                : "logistic regression, Adam lr " + learningRate + ", batch " + batchSize + ", max " + maxEpochs
+                : "logistic regression, Adam lr " + plain(learningRate) + ", batch " + batchSize + ", max " + maxEpochs
                         + " epochs, validate every " + validateEvery + ", patience " + patience
                         + (standardize ? ", standardised inputs" : ", raw embeddings");
     }

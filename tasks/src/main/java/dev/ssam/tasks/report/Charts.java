@@ -51,17 +51,18 @@ public final class Charts {
     public static BufferedImage scoreBars(TaskComparison c) {
         List<TaskResult> systems = c.results();
         int metrics = systems.getFirst().metrics().size();
-        int w = Math.max(480, 120 + metrics * (systems.size() * 48 + 40));
-        int h = 380;
+        int w = Math.max(520, 120 + metrics * (systems.size() * 48 + 40));
+        int h = 400;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
         int left = 60;
         int right = w - 20;
-        int top = 50;
-        int bottom = h - 90;
+        int top = 70;
+        int bottom = h - 70;
         g.setFont(TITLE);
-        g.drawString(c.task() + ": test scores (mean over seeds, 95% t-interval)", left, 26);
+        g.drawString(c.task(), left, 20);
         g.setFont(TEXT);
+        g.drawString("test scores: mean over seeds, whiskers the 95% t-interval", left, 38);
         FontMetrics fm = g.getFontMetrics();
         for (int k = 0; k <= 10; k += 2) {
             int y = bottom - (bottom - top) * k / 10;
@@ -85,6 +86,7 @@ public final class Charts {
                 g.setColor(SERIES[s % SERIES.length]);
                 g.fillRect(x + 2, y, barW - 4, bottom - y);
                 double hw = r.interval().halfWidth();
+                int labelY = Math.min(y, bottom);
                 if (!Double.isNaN(hw)) {
                     int y0 = bottom - (int) Math.round((bottom - top) * clamp(r.interval().mean() - hw));
                     int y1 = bottom - (int) Math.round((bottom - top) * clamp(r.interval().mean() + hw));
@@ -95,10 +97,11 @@ public final class Charts {
                     g.drawLine(cx - 5, y0, cx + 5, y0);
                     g.drawLine(cx - 5, y1, cx + 5, y1);
                     g.setStroke(new BasicStroke(1f));
+                    labelY = Math.min(labelY, y1);
                 }
                 g.setColor(Color.BLACK);
                 String v = Double.isNaN(r.interval().mean()) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.interval().mean());
-                drawRotated(g, v, x + barW / 2 + 4, Math.min(y, bottom) - 4);
+                drawRotated(g, v, x + barW / 2 + 4, labelY - 4);
             }
             String label = systems.getFirst().metrics().get(m).metric();
             g.drawString(label, left + m * groupW + (groupW - fm.stringWidth(label)) / 2, bottom + 18);
@@ -106,10 +109,10 @@ public final class Charts {
         int lx = left;
         for (int s = 0; s < systems.size(); s++) {
             g.setColor(SERIES[s % SERIES.length]);
-            g.fillRect(lx, h - 40, 14, 14);
+            g.fillRect(lx, h - 30, 14, 14);
             g.setColor(Color.BLACK);
             String name = systems.get(s).system();
-            g.drawString(name, lx + 20, h - 28);
+            g.drawString(name, lx + 20, h - 18);
             lx += 40 + fm.stringWidth(name);
         }
         g.dispose();

@@ -130,7 +130,7 @@ public final class LossCurve {
         g.setColor(Color.BLACK);
         g.drawRect(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
         g.drawString("step", WIDTH / 2, HEIGHT - 12);
-        g.drawString("loss (log scale)", 8, TOP - 4);
+        g.drawString("loss (log scale)", LEFT + 6, TOP + 16);
     }
 
     private static Path2D path(Plot p, double[] x, double[] y, int n) {

@@ -18,7 +18,7 @@ import java.util.Map;
  *   out          runs/pretrain        checkpoints, metrics.jsonl, loss.png, model.safetensors
  *   cacheDir     null                 log-mel cache folder; null: out/cache
  *   steps        0                    optimiser updates; 0: derived from epochs
- *   epochs       100                  used when steps is 0; also sets the LR schedule's length
+ *   epochs       100                  run length when steps is 0 (the LR schedule always spans the run)
  *   batch        8                    clips per micro-batch B
  *   accumSteps   1                    micro-batches per update (global batch = B x accumSteps)
  *   baseLr       1.5e-4               peak lr = baseLr x global batch / 256

@@ -1,0 +1,152 @@
+/*
+ * LayerNorm over the last dimension, forward and backward (dev.ssam.ops.norm.LayerNorm).
+ * x, out, gout, gx: (M, D), D fastest; gamma, beta, ggamma, gbeta: (D); mean, rstd: (M).
+ * Row statistics: one work-group of LN_GROUP work-items per row, each summing a strided part of
+ * the row in float, then a tree reduction in work-group memory (fixed order: deterministic).
+ * ggamma, gbeta: partial sums over blocks of LN_ROWS rows, then the blocks in order.
+ */
+#define LN_GROUP 256
+#define LN_ROWS 32
+
+/* Sum of part[0..LN_GROUP) left in part[0]; every work-item of the group must call it. */
+DEVICE void ln_reduce(LOCAL_PTR float *part, int t) {
+    for (int s = LN_GROUP / 2; s > 0; s >>= 1) {
+        BARRIER();
+        if (t < s) {
+            part[t] += part[t + s];
+        }
+    }
+    BARRIER();
+}
+
+/* out = (x rstd - mean rstd) gamma + beta in torch's order; mean, rstd written when not NULL. Grid (M * LN_GROUP). */
+KERNEL void ln_forward(GLOBAL const float *x, GLOBAL const float *gamma, GLOBAL const float *beta,
+                       GLOBAL float *out, GLOBAL float *mean, GLOBAL float *rstd, int width, float eps) {
+    LOCAL float part[LN_GROUP];
+    int row = BLOCK_ID(0);
+    int t = THREAD_ID(0);
+    GLOBAL const float *xr = x + row * width;
+    float s = 0.0f;
+    for (int i = t; i < width; i += LN_GROUP) {
+        s += xr[i];
+    }
+    part[t] = s;
+    ln_reduce(part, t);
+    float mu = part[0] / (float) width;
+    BARRIER();
+    float sq = 0.0f;
+    for (int i = t; i < width; i += LN_GROUP) {
+        float c = xr[i] - mu;
+        sq += c * c;
+    }
+    part[t] = sq;
+    ln_reduce(part, t);
+    /*
+     * rstd = 1/sqrt(v) as r + e: one Newton step on the float estimate r with r^2 split exactly by
+     * fmaf, so scale = round(1/sqrt(v)) and shift = round(-mean / sqrt(v)) round as the reference's
+     * double products do; the output (x scale + shift) cancels when x is close to the mean, where a
+     * plain float shift would leave an error of about ulp(x rstd).
+     */
+    float v = part[0] / (float) width + eps;
+    float r = 1.0f / sqrtf(v);
+    float rr = r * r;
+    float rrLo = fmaf(r, r, -rr);
+    float e = 0.5f * r * (fmaf(-rr, v, 1.0f) - rrLo * v);
+    float scale = r + e;
+    float shift = -fmaf(mu, r, mu * e);
+    for (int i = t; i < width; i += LN_GROUP) {
+        out[row * width + i] = (xr[i] * scale + shift) * gamma[i] + beta[i];
+    }
+    if (t == 0) {
+        if (mean != 0) {
+            mean[row] = mu;
+        }
+        if (rstd != 0) {
+            rstd[row] = scale;
+        }
+    }
+}
+
+/*
+ * gx = rstd (gh - mean_d(gh) - xhat mean_d(gh xhat)), gh = gout gamma, xhat = (x - mean) rstd.
+ * Grid (M * LN_GROUP).
+ */
+KERNEL void ln_backward_x(GLOBAL const float *x, GLOBAL const float *gamma, GLOBAL const float *mean,
+                          GLOBAL const float *rstd, GLOBAL const float *gout, GLOBAL float *gx, int width) {
+    LOCAL float partA[LN_GROUP];
+    LOCAL float partB[LN_GROUP];
+    int row = BLOCK_ID(0);
+    int t = THREAD_ID(0);
+    float mu = mean[row];
+    float r = rstd[row];
+    int base = row * width;
+    float a = 0.0f;
+    float b = 0.0f;
+    for (int i = t; i < width; i += LN_GROUP) {
+        float xhat = (x[base + i] - mu) * r;
+        float gh = gout[base + i] * gamma[i];
+        a += gh;
+        b += gh * xhat;
+    }
+    partA[t] = a;
+    partB[t] = b;
+    for (int s = LN_GROUP / 2; s > 0; s >>= 1) {
+        BARRIER();
+        if (t < s) {
+            partA[t] += partA[t + s];
+            partB[t] += partB[t + s];
+        }
+    }
+    BARRIER();
+    float ma = partA[0] / (float) width;
+    float mb = partB[0] / (float) width;
+    for (int i = t; i < width; i += LN_GROUP) {
+        float xhat = (x[base + i] - mu) * r;
+        float gh = gout[base + i] * gamma[i];
+        gx[base + i] = r * (gh - ma - xhat * mb);
+    }
+}
+
+/*
+ * Per block k of LN_ROWS rows and column d: pg[k, d] = sum gout xhat, pb[k, d] = sum gout, rows in
+ * order. Grid (D, blocks).
+ */
+KERNEL void ln_backward_partials(GLOBAL const float *x, GLOBAL const float *mean, GLOBAL const float *rstd,
+                                 GLOBAL const float *gout, GLOBAL float *pg, GLOBAL float *pb, int rows,
+                                 int width) {
+    int d = GLOBAL_ID(0);
+    int k = GLOBAL_ID(1);
+    int blocks = (rows + LN_ROWS - 1) / LN_ROWS;
+    if (d < width && k < blocks) {
+        float sg = 0.0f;
+        float sb = 0.0f;
+        int end = (k + 1) * LN_ROWS < rows ? (k + 1) * LN_ROWS : rows;
+        for (int m = k * LN_ROWS; m < end; m++) {
+            float go = gout[m * width + d];
+            sg += go * ((x[m * width + d] - mean[m]) * rstd[m]);
+            sb += go;
+        }
+        pg[k * width + d] = sg;
+        pb[k * width + d] = sb;
+    }
+}
+
+/* ggamma[d] = sum_k pg[k, d], gbeta[d] = sum_k pb[k, d], blocks in order; either may be NULL. Grid (D). */
+KERNEL void ln_backward_params(GLOBAL const float *pg, GLOBAL const float *pb, GLOBAL float *ggamma,
+                               GLOBAL float *gbeta, int blocks, int width) {
+    int d = GLOBAL_ID(0);
+    if (d < width) {
+        float sg = 0.0f;
+        float sb = 0.0f;
+        for (int k = 0; k < blocks; k++) {
+            sg += pg[k * width + d];
+            sb += pb[k * width + d];
+        }
+        if (ggamma != 0) {
+            ggamma[d] = sg;
+        }
+        if (gbeta != 0) {
+            gbeta[d] = sb;
+        }
+    }
+}

@@ -1,0 +1,294 @@
+/*
+ * Selective scan, forward and backward (dev.ssam.ops.scan.SelectiveScan). Token-major layout:
+ * u, delta, z, out, gout, du, dDelta, dz (B, L, E), E fastest; B, C (B, L, N); A (E, N);
+ * D, deltaBias (E); lastState (B, E, N). Optional tensors may be NULL.
+ *
+ * Compile-time parameters:
+ *   SSAM_NSTATE  N, the state size (1..32): the state of one channel lives in private memory
+ *   SSAM_GROUP   channels per work-group (64); all channels of a group share one batch index
+ *   SSAM_CHUNK   tokens per chunk (16): the forward stages a chunk's B and C rows in work-group
+ *                memory; the backward checkpoints the state at every chunk start
+ *
+ * One work-item per (batch, channel), grid (ceil(E / SSAM_GROUP) * SSAM_GROUP, B), work-group
+ * (SSAM_GROUP, 1). Work-items past E take part in loads and barriers only.
+ */
+#ifndef SSAM_NSTATE
+#error "scan.cl needs -DSSAM_NSTATE=<N>"
+#endif
+#define SSAM_GROUP 64
+#define SSAM_CHUNK 16
+#define NS SSAM_NSTATE
+
+/* d = softplus(delta + bias) or delta + bias. */
+DEVICE float scan_step(float delta, float bias, int softplus) {
+    float s = delta + bias;
+    return softplus ? ssam_softplus(s) : s;
+}
+
+/*
+ * h[n] = exp(d A[e,n]) h[n] + d B[t,n] u[t,e];  y[t,e] = (sum_n C[t,n] h[n] + D[e] u[t,e]) SiLU(z[t,e]).
+ */
+KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
+                         GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
+                         GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL float *out,
+                         GLOBAL float *lastState, int len, int dInner, int softplus) {
+    LOCAL float sB[SSAM_CHUNK * NS];
+    LOCAL float sC[SSAM_CHUNK * NS];
+    int e = GLOBAL_ID(0);
+    int b = GLOBAL_ID(1);
+    int active = e < dInner;
+    int ec = active ? e : 0;
+    float a[NS];
+    float h[NS];
+#pragma unroll
+    for (int n = 0; n < NS; n++) {
+        a[n] = A[ec * NS + n];
+        h[n] = 0.0f;
+    }
+    float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
+    for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
+        int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
+        BARRIER();
+        for (int i = THREAD_ID(0); i < steps * NS; i += SSAM_GROUP) {
+            sB[i] = Bm[(b * len + t0) * NS + i];
+            sC[i] = Cm[(b * len + t0) * NS + i];
+        }
+        BARRIER();
+        if (active) {
+            for (int k = 0; k < steps; k++) {
+                int ut = (b * len + t0 + k) * dInner + e;
+                float uu = u[ut];
+                float d = scan_step(delta[ut], bias, softplus);
+                float du = d * uu;
+                float acc = 0.0f;
+#pragma unroll
+                for (int n = 0; n < NS; n++) {
+                    h[n] = fmaf(expf(d * a[n]), h[n], sB[k * NS + n] * du);
+                    acc = fmaf(sC[k * NS + n], h[n], acc);
+                }
+                if (Dv != 0) {
+                    acc = fmaf(Dv[e], uu, acc);
+                }
+                out[ut] = z != 0 ? acc * ssam_silu(z[ut]) : acc;
+            }
+        }
+    }
+    if (active && lastState != 0) {
+#pragma unroll
+        for (int n = 0; n < NS; n++) {
+            lastState[(b * dInner + e) * NS + n] = h[n];
+        }
+    }
+}
+
+/*
+ * Backward of sum(y * gout) for one (batch, channel): a forward pass stores the state at every
+ * chunk start in ckpt ((B, chunks, N, E), E fastest); then, chunk by chunk from the last, the
+ * chunk's states are recomputed into private memory and walked backwards in time.
+ * Per-channel results go straight out (du, dDelta, dz); sums over channels (dB, dC) are reduced
+ * per token over the work-group in work-group memory and written per group to partBC
+ * ((B, L, 2N, groups), groups fastest: dB then dC); sums over batch and time (dA, dD,
+ * dDeltaBias) are summed over time here and written per (batch, channel) to partE
+ * ((B, E, N + 2)). scan_reduce_bc and scan_reduce_e then add the partials in a fixed order.
+ */
+KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
+                          GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
+                          GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL const float *gout,
+                          GLOBAL float *ckpt, GLOBAL float *du, GLOBAL float *dDelta, GLOBAL float *dz,
+                          GLOBAL float *partBC, GLOBAL float *partE, int len, int dInner, int softplus) {
+    LOCAL float red[2 * NS * SSAM_GROUP];
+    int e = GLOBAL_ID(0);
+    int b = GLOBAL_ID(1);
+    int lt = THREAD_ID(0);
+    int group = BLOCK_ID(0);
+    int groups = GRID_DIM(0);
+    int active = e < dInner;
+    int ec = active ? e : 0;
+    int chunks = (len + SSAM_CHUNK - 1) / SSAM_CHUNK;
+    float a[NS];
+    float h[NS];
+    float gh[NS];
+    float gA[NS];
+    float hs[SSAM_CHUNK * NS];
+    float ds[SSAM_CHUNK];
+    float ys[SSAM_CHUNK];
+#pragma unroll
+    for (int n = 0; n < NS; n++) {
+        a[n] = A[ec * NS + n];
+        h[n] = 0.0f;
+        gh[n] = 0.0f;
+        gA[n] = 0.0f;
+    }
+    float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
+    float dskip = Dv != 0 ? Dv[ec] : 0.0f;
+    float gD = 0.0f;
+    float gBias = 0.0f;
+
+    /* 1. forward over every token, keeping the state at each chunk start */
+    if (active) {
+        for (int t = 0; t < len; t++) {
+            if (t % SSAM_CHUNK == 0) {
+#pragma unroll
+                for (int n = 0; n < NS; n++) {
+                    ckpt[((b * chunks + t / SSAM_CHUNK) * NS + n) * dInner + e] = h[n];
+                }
+            }
+            int ut = (b * len + t) * dInner + e;
+            float d = scan_step(delta[ut], bias, softplus);
+            float dU = d * u[ut];
+#pragma unroll
+            for (int n = 0; n < NS; n++) {
+                h[n] = fmaf(expf(d * a[n]), h[n], Bm[(b * len + t) * NS + n] * dU);
+            }
+        }
+    }
+
+    /* 2. chunks from the last to the first */
+    for (int c = chunks - 1; c >= 0; c--) {
+        int t0 = c * SSAM_CHUNK;
+        int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
+        if (active) {
+            /* recompute the chunk: hs[k] is the state after token t0 + k, ys[k] the output before the gate */
+#pragma unroll
+            for (int n = 0; n < NS; n++) {
+                h[n] = ckpt[((b * chunks + c) * NS + n) * dInner + e];
+            }
+            for (int k = 0; k < steps; k++) {
+                int t = t0 + k;
+                int ut = (b * len + t) * dInner + e;
+                float uu = u[ut];
+                float d = scan_step(delta[ut], bias, softplus);
+                float dU = d * uu;
+                float acc = 0.0f;
+#pragma unroll
+                for (int n = 0; n < NS; n++) {
+                    h[n] = fmaf(expf(d * a[n]), h[n], Bm[(b * len + t) * NS + n] * dU);
+                    hs[k * NS + n] = h[n];
+                    acc = fmaf(Cm[(b * len + t) * NS + n], h[n], acc);
+                }
+                ds[k] = d;
+                ys[k] = Dv != 0 ? fmaf(dskip, uu, acc) : acc;
+            }
+        }
+        for (int k = steps - 1; k >= 0; k--) {
+            int t = t0 + k;
+            int bt = (b * len + t) * NS;
+            if (active) {
+                int ut = (b * len + t) * dInner + e;
+                float uu = u[ut];
+                float d = ds[k];
+                float go = gout[ut];
+                /* through the gate: g = dL/dy_ssm, dz = gout y_ssm SiLU'(z) */
+                float g = go;
+                if (z != 0) {
+                    float zz = z[ut];
+                    g = go * ssam_silu(zz);
+                    if (dz != 0) {
+                        dz[ut] = go * ys[k] * ssam_silu_grad(zz);
+                    }
+                }
+                float gradU = g * dskip;
+                float gradD = 0.0f;
+                gD = fmaf(g, uu, gD);
+#pragma unroll
+                for (int n = 0; n < NS; n++) {
+                    float an = expf(d * a[n]);
+                    float hPrev = k > 0 ? hs[(k - 1) * NS + n] : ckpt[((b * chunks + c) * NS + n) * dInner + e];
+                    float bn = Bm[bt + n];
+                    /* dL/dh[t]: from y[t] = sum C h[t], plus what flowed back from h[t+1] */
+                    gh[n] = fmaf(g, Cm[bt + n], gh[n]);
+                    red[(NS + n) * SSAM_GROUP + lt] = g * hs[k * NS + n];
+                    /* h[t] = a h[t-1] + d B u, a = exp(d A) */
+                    float dLda = gh[n] * hPrev;
+                    gradD += dLda * an * a[n] + gh[n] * bn * uu;
+                    gA[n] = fmaf(dLda * an, d, gA[n]);
+                    red[n * SSAM_GROUP + lt] = gh[n] * d * uu;
+                    gradU = fmaf(gh[n] * d, bn, gradU);
+                    gh[n] *= an;
+                }
+                /* through the softplus and the bias add */
+                float gradS = softplus ? gradD * ssam_softplus_grad(delta[ut] + bias) : gradD;
+                gBias += gradS;
+                if (du != 0) {
+                    du[ut] = gradU;
+                }
+                if (dDelta != 0) {
+                    dDelta[ut] = gradS;
+                }
+            } else {
+                for (int n = 0; n < 2 * NS; n++) {
+                    red[n * SSAM_GROUP + lt] = 0.0f;
+                }
+            }
+            BARRIER();
+            /* dB, dC of token t: this group's channels in order */
+            for (int j = lt; j < 2 * NS; j += SSAM_GROUP) {
+                float s = 0.0f;
+                for (int ch = 0; ch < SSAM_GROUP; ch++) {
+                    s += red[j * SSAM_GROUP + ch];
+                }
+                partBC[((b * len + t) * 2 * NS + j) * groups + group] = s;
+            }
+            BARRIER();
+        }
+    }
+    if (active) {
+        int pe = (b * dInner + e) * (NS + 2);
+#pragma unroll
+        for (int n = 0; n < NS; n++) {
+            partE[pe + n] = gA[n];
+        }
+        partE[pe + NS] = gD;
+        partE[pe + NS + 1] = gBias;
+    }
+}
+
+/* dB[b,t,n], dC[b,t,n] = sum over groups of partBC, groups in order; either may be NULL. Grid (B*L*N). */
+KERNEL void scan_reduce_bc(GLOBAL const float *partBC, GLOBAL float *dB, GLOBAL float *dC, int batchLen,
+                           int groups) {
+    int i = GLOBAL_ID(0);
+    if (i < batchLen * NS) {
+        int bt = i / NS;
+        int n = i % NS;
+        float sb = 0.0f;
+        float sc = 0.0f;
+        for (int g = 0; g < groups; g++) {
+            sb += partBC[(bt * 2 * NS + n) * groups + g];
+            sc += partBC[(bt * 2 * NS + NS + n) * groups + g];
+        }
+        if (dB != 0) {
+            dB[i] = sb;
+        }
+        if (dC != 0) {
+            dC[i] = sc;
+        }
+    }
+}
+
+/*
+ * dA[e,n] = sum_b partE[b,e,n]; dD[e] = sum_b partE[b,e,N]; dDeltaBias[e] = sum_b partE[b,e,N+1];
+ * batches in order; each output may be NULL. Grid (E * (N + 2)).
+ */
+KERNEL void scan_reduce_e(GLOBAL const float *partE, GLOBAL float *dA, GLOBAL float *dD, GLOBAL float *dDeltaBias,
+                          int batch, int dInner) {
+    int i = GLOBAL_ID(0);
+    if (i < dInner * (NS + 2)) {
+        int e = i / (NS + 2);
+        int j = i % (NS + 2);
+        float s = 0.0f;
+        for (int b = 0; b < batch; b++) {
+            s += partE[(b * dInner + e) * (NS + 2) + j];
+        }
+        if (j < NS) {
+            if (dA != 0) {
+                dA[e * NS + j] = s;
+            }
+        } else if (j == NS) {
+            if (dD != 0) {
+                dD[e] = s;
+            }
+        } else if (dDeltaBias != 0) {
+            dDeltaBias[e] = s;
+        }
+    }
+}

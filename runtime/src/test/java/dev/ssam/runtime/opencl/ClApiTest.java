@@ -1,0 +1,41 @@
+package dev.ssam.runtime.opencl;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The parts of the OpenCL layer that need no device: library discovery errors, code names, versions. */
+class ClApiTest {
+    @Test
+    void missingLibraryIsAClearMessage() {
+        OpenClUnavailableException e = assertThrows(OpenClUnavailableException.class,
+                () -> ClApi.load("/nonexistent/libOpenCL.so"));
+        assertTrue(e.getMessage().contains("/nonexistent/libOpenCL.so"), e.getMessage());
+        assertTrue(e.getMessage().contains("ssam.openclLibrary"), e.getMessage());
+    }
+
+    @Test
+    void namesErrorCodes() {
+        assertEquals("CL_INVALID_WORK_GROUP_SIZE", ClException.name(-54));
+        assertEquals("CL_PLATFORM_NOT_FOUND_KHR", ClException.name(-1001));
+        assertEquals("CL_ERROR_-999", ClException.name(-999));
+    }
+
+    @Test
+    void readsThePlatformVersion() {
+        assertTrue(ClApi.atLeast20("OpenCL 3.0 PoCL 3.1+debian"));
+        assertTrue(ClApi.atLeast20("OpenCL 2.1 AMD-APP"));
+        assertFalse(ClApi.atLeast20("OpenCL 1.2 CUDA 12.0"));
+        assertFalse(ClApi.atLeast20("garbage"));
+    }
+
+    @Test
+    void sizeClassesArePowersOfTwo() {
+        assertEquals(ClBufferPool.MIN_BYTES, ClBufferPool.sizeClass(1));
+        assertEquals(8192, ClBufferPool.sizeClass(4097));
+        assertEquals(8192, ClBufferPool.sizeClass(8192));
+    }
+}

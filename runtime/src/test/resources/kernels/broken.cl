@@ -1,0 +1,4 @@
+/* Does not compile: for the build-log test. */
+KERNEL void broken(GLOBAL float *y) {
+    y[0] = undeclared_name;
+}

@@ -1,0 +1,93 @@
+package dev.ssam.tasks.train;
+
+import dev.ssam.model.Masking;
+import dev.ssam.model.Pretraining;
+import dev.ssam.model.SsamConfig;
+import dev.ssam.model.SsamInit;
+import dev.ssam.model.SsamParams;
+import dev.ssam.ops.melspec.LogMel;
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+import dev.ssam.tasks.bench.BenchResult;
+import dev.ssam.tasks.bench.Memory;
+import dev.ssam.tasks.bench.Timing;
+import dev.ssam.tasks.data.SyntheticAudio;
+
+/**
+ * Training throughput for {@code ssam bench}: the time of one full pretraining update (forward,
+ * loss, backward through the whole model, AdamW over every tensor) on {@code batch} clips, exactly
+ * the work {@link Pretrainer} does per step. Data loading is left out: in training it runs ahead on
+ * the prefetch thread.
+ *
+ * <p>Inputs: the first 200 frames of {@code batch} synthetic 2.01 s clips (normalised with the
+ * biased std, as in pretraining) and unstructured masks; the model is {@link SsamInit} with seed 0;
+ * learning rate 1e-4. Every timed call runs one more update of the same model, as training does.
+ *
+ * <pre>{@code
+ * BenchResult r = TrainBench.run(cpu, SsamConfig.tiny(), 8, 2.0, 10.0);   // r.fields().get("clips_per_s")
+ * }</pre>
+ */
+public final class TrainBench {
+    private TrainBench() {
+    }
+
+    /**
+     * Times {@link #step} after {@code warmupSeconds} of warm-up, for at least 3 updates and
+     * {@code minSeconds}.
+     *
+     * @return {@code train_step}: model, device, threads, batch, clips_per_s, ms_per_clip, median_ms,
+     *         spread, reps, peak_rss_mb
+     */
+    public static BenchResult run(Backend backend, SsamConfig config, int batch, double warmupSeconds, double minSeconds) {
+        Step s = new Step(backend, config, batch);
+        Timing t = Timing.measure(s::run, warmupSeconds, 3, minSeconds);
+        return BenchResult.of("train_step").with("model", config.presetName()).with("device", backend.name())
+                .with("threads", backend.threads()).with("batch", batch)
+                .with("clips_per_s", BenchResult.round(batch / t.medianSeconds(), 3))
+                .with("ms_per_clip", BenchResult.round(t.medianSeconds() * 1e3 / batch, 2)).with(t)
+                .with("loss", BenchResult.round(s.lastLoss, 5))
+                .with("peak_rss_mb", BenchResult.round(Memory.peakRssMegabytes(), 1));
+    }
+
+    /** One training update with every buffer allocated once. */
+    public static final class Step implements Runnable {
+        private final Backend backend;
+        private final SsamParams params;
+        private final SsamParams grads;
+        private final AdamWState optimizer;
+        private final Pretraining.Workspace ws;
+        private final Tensor x;      // (B, T, F)
+        private final Tensor mask;   // (B, P)
+        private double lastLoss = Double.NaN;
+
+        /** Builds the model, inputs and buffers for updates on {@code batch} clips. */
+        public Step(Backend backend, SsamConfig config, int batch) {
+            this.backend = backend;
+            params = SsamInit.init(config, 0L);
+            grads = SsamParams.zeros(config);
+            optimizer = AdamWState.zeros(config, AdamWState.Hyper.OFFICIAL);
+            ws = Pretraining.Workspace.allocate(config, batch);
+            x = Tensor.zeros(batch, config.frames(), config.melBins());
+            int samples = (config.frames() + 1) * LogMel.HOP;
+            for (int b = 0; b < batch; b++) {
+                SyntheticAudio.Sound sound = SyntheticAudio.Sound.values()[b % SyntheticAudio.classes()];
+                Tensor one = LogMel.compute(backend, SyntheticAudio.clip(sound, b, samples), config.frames());
+                LogMel.normalize(one, one, LogMel.StdMode.BIASED);
+                x.slice0(b, b + 1).copyFrom(one);
+            }
+            mask = Masking.sample(config, Masking.Mode.UNSTRUCTURED, 0L, batch);
+        }
+
+        /** One update: forward, backward, AdamW. */
+        @Override
+        public void run() {
+            lastLoss = Pretraining.lossAndGradients(backend, params, x, mask, Pretraining.Options.OFFICIAL, grads, ws).loss();
+            optimizer.update(backend, params, grads, 1e-4);
+        }
+
+        /** The loss of the last update. */
+        public double lastLoss() {
+            return lastLoss;
+        }
+    }
+}

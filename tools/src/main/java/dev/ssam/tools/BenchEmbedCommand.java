@@ -1,0 +1,62 @@
+package dev.ssam.tools;
+
+import dev.ssam.model.SsamConfig;
+import dev.ssam.model.SsamParams;
+import dev.ssam.model.SsamWeights;
+import dev.ssam.runtime.Backend;
+import dev.ssam.tasks.bench.BenchModels;
+import dev.ssam.tasks.bench.EmbedBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code ssam bench embed}: end-to-end inference clips/s of SSAM-Tiny (or a given model). */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = "Inference throughput (PCM -> embeddings) as JSON lines: clips/s per batch and thread count, peak RSS.")
+public final class BenchEmbedCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", description = "Weights to time (default: SSAM-Tiny at a seeded random initialisation).")
+    Path model;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default: ${DEFAULT-VALUE}).")
+    List<Integer> threads = new ArrayList<>();
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "Clips per call (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches = new ArrayList<>();
+
+    @Option(names = "--clip-seconds", defaultValue = "2.0", description = "Clip length (default: ${DEFAULT-VALUE}).")
+    double clipSeconds;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "ref or cpu (default: ${DEFAULT-VALUE}).")
+    DeviceOptions.Device device = DeviceOptions.Device.cpu;
+
+    @Option(names = "--seconds", defaultValue = "3.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        SsamParams params;
+        try {
+            params = model == null ? BenchModels.random(SsamConfig.tiny(), 0) : SsamWeights.load(model);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        String commit = BenchCommand.commit();
+        for (int t : threads) {
+            try (Backend b = Backend.parse(device.name(), t)) {
+                for (int batch : batches) {
+                    BenchCommand.print(out, EmbedBenchmark.run(params, b, batch, clipSeconds, Math.min(2, seconds), seconds)
+                            .with("weights", model == null ? "random-init" : model.toString()), commit);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.ssam.tools;
+
+import dev.ssam.runtime.Backend;
+import dev.ssam.tasks.hear.HearTask;
+import dev.ssam.tasks.hear.SyntheticTask;
+import dev.ssam.tasks.hear.TaskImporter;
+import dev.ssam.tasks.hear.TaskSummary;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ssam tasks}: make and check HEAR task folders ({@code build synthetic}, {@code import},
+ * {@code check}).
+ */
+@Command(name = "tasks", mixinStandardHelpOptions = true,
+        description = "HEAR task folders: build the synthetic task, import labelled audio, check a folder.",
+        subcommands = {TasksCommand.Build.class, TasksCommand.Import.class, TasksCommand.Check.class})
+public final class TasksCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static void printSummary(PrintWriter out, String verb, TaskSummary s) {
+        out.println(verb + " " + s.metadata().taskName() + " in " + s.dir() + ": " + s.clips() + " clips, "
+                + s.labels().size() + " classes, " + s.metadata().predictionType().json() + ", metric "
+                + s.metadata().primaryMetric());
+        for (Map.Entry<String, Integer> e : s.clipsPerSplit().entrySet()) {
+            out.println("  " + e.getKey() + ": " + e.getValue() + " clips");
+        }
+        for (String n : s.notes()) {
+            out.println("  note: " + n);
+        }
+        out.flush();
+    }
+
+    /** {@code ssam tasks build synthetic}. */
+    @Command(name = "build", mixinStandardHelpOptions = true, description = "Build a built-in task.",
+            subcommands = {Synthetic.class})
+    static final class Build implements Runnable {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    /** The ten procedural sound classes as a 5-fold HEAR task. */
+    @Command(name = "synthetic", mixinStandardHelpOptions = true,
+            description = {"Write the synthetic 10-class, 5-fold HEAR task (procedural sounds, licence \"generated\").",
+                "Deterministic: the same options give the same bytes."})
+    static final class Synthetic implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "New task folder (must not exist or be empty).")
+        Path out;
+
+        @Option(names = "--clips-per-class", defaultValue = "40", paramLabel = "N",
+                description = "Clips per class, at least 5 (default: ${DEFAULT-VALUE}).")
+        int clipsPerClass;
+
+        @Option(names = "--seconds", defaultValue = "2", paramLabel = "S", description = "Clip length in seconds (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            printSummary(spec.commandLine().getOut(), "built", SyntheticTask.build(out, clipsPerClass, seconds));
+            return 0;
+        }
+    }
+
+    /** {@code ssam tasks import}. */
+    @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Import labelled WAV files into a HEAR task folder (16 kHz mono 16-bit, k folds).",
+                "--from-folders DIR: one subfolder per class. --from-csv FILE: lines file,label[,fold]",
+                "(paths relative to the CSV; 'a;b' labels make a multilabel task; a fold column fixes the folds)."})
+    static final class Import implements Callable<Integer> {
+        /** Exactly one source layout. */
+        static final class Source {
+            @Option(names = "--from-folders", paramLabel = "DIR", description = "Folder with one subfolder of WAV files per class.")
+            Path folders;
+
+            @Option(names = "--from-csv", paramLabel = "FILE", description = "CSV of file,label[,fold].")
+            Path csv;
+        }
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "New task folder (must not exist or be empty).")
+        Path out;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "task_name (default: the output folder's name).")
+        String name;
+
+        @Option(names = "--folds", defaultValue = "5", paramLabel = "K", description = "Folds when the source gives none (default: ${DEFAULT-VALUE}).")
+        int folds;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--seconds", paramLabel = "S", description = "Cut or zero-pad every clip to S seconds (default: keep lengths).")
+        Double seconds;
+
+        @Option(names = "--license", defaultValue = "unknown", paramLabel = "TEXT", description = "Licence recorded in the metadata.")
+        String license;
+
+        @Mixin
+        DeviceOptions device;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String taskName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
+            TaskImporter.Options o = new TaskImporter.Options(taskName, folds, seed, seconds == null ? Double.NaN : seconds, license);
+            TaskSummary s;
+            try (Backend backend = device.open()) {
+                s = source.folders != null ? TaskImporter.fromClassFolders(backend, source.folders, out, o)
+                        : TaskImporter.fromCsv(backend, source.csv, out, o);
+            }
+            printSummary(spec.commandLine().getOut(), "imported", s);
+            return 0;
+        }
+    }
+
+    /** {@code ssam tasks check}. */
+    @Command(name = "check", mixinStandardHelpOptions = true, description = "Check HEAR task folders and print their splits.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "DIR", description = "Task folders.")
+        List<Path> dirs;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            for (Path d : dirs) {
+                HearTask t = HearTask.open(d);
+                out.println(t.name() + " (" + d + "): " + t.size() + " clips, " + t.labels().size() + " classes, "
+                        + t.metadata().predictionType().json() + ", split_mode " + t.metadata().splitMode() + ", metrics "
+                        + t.metadata().evaluation());
+                for (String s : t.splits()) {
+                    out.println("  " + s + ": " + t.clips(s).size() + " clips");
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}
