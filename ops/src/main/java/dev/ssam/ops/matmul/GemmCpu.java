@@ -8,9 +8,11 @@ import static dev.ssam.ops.matmul.GemmKernel.NR;
 
 /**
  * The Cpu GEMM driver, BLIS style: op(B) is packed per call (weights change every training step,
- * and packing costs n*k against m*n*k multiply-adds) one NR-column panel at a time, each panel
- * is then swept by all MR-row tiles of the thread's rows while it sits in L1. A is read in place;
- * only A transposed (packed MC rows at a time) and a ragged last row tile are copied.
+ * and packing costs n*k against m*n*k multiply-adds) one NR-column panel of one k block at a
+ * time, and each panel is swept by the MR-row tiles of a block of rows while it sits in L1. A is
+ * read in place; only A transposed (packed MC rows at a time) and a ragged last row tile are
+ * copied. For A in place the k blocks are the innermost loop, so the block's column of C under
+ * a panel stays in L2 while its partial sums accumulate.
  *
  * <p>Threads split either the row tiles or the column panels, whichever costs less by a simple
  * model that counts the duplicated packing of B a row split implies; k is never split, so each
@@ -83,9 +85,13 @@ final class GemmCpu {
         return Math.clamp(A_BLOCK_FLOATS / ((long) k * MR), 16, MC_IN_PLACE / MR);
     }
 
-    /** The k block size: k split into equal blocks of at most {@link #KC} (a function of k only). */
+    /**
+     * The k block size, a function of k only: k split into near-equal blocks of at most
+     * {@link #KC}, rounded up to a multiple of 16 so the in-register transposes of the packs
+     * rarely fall back to their scalar edge loops.
+     */
     static int blockK(int k) {
-        return ceilDiv(k, ceilDiv(k, KC));
+        return Math.min(KC, ceilDiv(ceilDiv(k, ceilDiv(k, KC)), 16) * 16);
     }
 
     private static int ceilDiv(int x, int y) {

@@ -42,7 +42,9 @@ import dev.ssam.runtime.Tensor;
  * <p>Implementations: {@code ScanRef} (scalar, computes in double: the oracle) and
  * {@code ScanCpu}/{@code ScanCpuBackward} (Vector API across channels). The Cpu exp is a
  * polynomial within about 1 ulp ({@code ScanMath}); the Cpu backward reduces dB and dC over channels
- * in a fixed order, so its results do not depend on the thread count.
+ * in a fixed order, so its results do not depend on the thread count. {@code ScanOpenCl} runs the
+ * portable kernel {@code kernels/scan.cl} (float, dState &lt;= 32, see {@link #supports}), with
+ * fixed-order reductions as well.
  *
  * <pre>{@code
  * var in = new SelectiveScan.Inputs(x, dt, a, bm, cm, d, z, dtBias, true);

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -482,19 +481,17 @@ final class ClApi {
         }
     }
 
-    /** Whether the platform version string says OpenCL 2.0 or later. */
+    /** Whether a CL_PLATFORM_VERSION string ({@code OpenCL <major>.<minor> <vendor text>}) says 2.0 or later. */
     static boolean atLeast20(String platformVersion) {
-        Optional<Integer> major = Optional.empty();
         String[] parts = platformVersion.split(" ");
-        if (parts.length > 1) {
-            String v = parts[1];
-            int dot = v.indexOf('.');
-            try {
-                major = Optional.of(Integer.parseInt(dot < 0 ? v : v.substring(0, dot)));
-            } catch (NumberFormatException e) {
-                major = Optional.empty();
-            }
+        if (parts.length < 2 || !parts[0].equals("OpenCL")) {
+            return false;
         }
-        return major.orElse(1) >= 2;
+        int dot = parts[1].indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? parts[1] : parts[1].substring(0, dot)) >= 2;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }
