@@ -6,6 +6,7 @@ import dev.ssam.ops.audio.WavReader;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.List;
 /**
  * The public embedding API: load a model once, then turn audio into scene and timestamp
  * embeddings exactly as the HEAR runtime of the official release does (SSAM-SPEC section 4).
- * Instances are immutable and safe to call from several threads at once.
+ * Instances are safe to call from several threads at once: the model is read-only and each
+ * calling thread keeps its own encoder buffers (sized by the window batch).
  *
  * <pre>{@code
  * try (Backend cpu = Backend.cpu(2)) {
@@ -31,7 +33,12 @@ public final class SsamEmbedder {
 
     private final SsamParams params;
     private final Backend backend;
+    /** Where decoding, resampling and log-mel run: the model's backend, or Ref for a GPU backend (no GPU front end yet). */
+    private final Backend frontEnd;
     private final int windowBatch;
+    /** Per calling thread: encoder buffers by window count, so repeated calls allocate nothing. */
+    private final ThreadLocal<Int2ObjectOpenHashMap<SsamEncoder.Buffers>> buffers =
+            ThreadLocal.withInitial(Int2ObjectOpenHashMap::new);
 
     /** An embedder over {@code params} computing on {@code backend}, 8 windows at a time. */
     public SsamEmbedder(SsamParams params, Backend backend) {
@@ -45,6 +52,11 @@ public final class SsamEmbedder {
         }
         this.params = params;
         this.backend = backend;
+        this.frontEnd = switch (backend) {
+            case Backend.Ref r -> r;
+            case Backend.Cpu c -> c;
+            case Backend.OpenCl g -> Backend.ref();
+        };
         this.windowBatch = windowBatch;
     }
 
@@ -77,9 +89,9 @@ public final class SsamEmbedder {
         int f = c.melBins();
         List<float[]> waves = new ArrayList<>(clips.size());
         for (float[] pcm : clips) {
-            waves.add(sampleRate == LogMel.SAMPLE_RATE ? pcm : Resampler.resample(backend, pcm, sampleRate, LogMel.SAMPLE_RATE));
+            waves.add(sampleRate == LogMel.SAMPLE_RATE ? pcm : Resampler.resample(frontEnd, pcm, sampleRate, LogMel.SAMPLE_RATE));
         }
-        List<Tensor> mels = LogMel.compute(backend, waves, Integer.MAX_VALUE);
+        List<Tensor> mels = LogMel.compute(frontEnd, waves, Integer.MAX_VALUE);
         int totalWindows = 0;
         int[] windows = new int[mels.size()];
         for (int i = 0; i < mels.size(); i++) {
@@ -100,8 +112,9 @@ public final class SsamEmbedder {
         Tensor feats = Tensor.zeros(totalWindows, framesPerWindow, featDim);   // (W, 50, 5D)
         for (int start = 0; start < totalWindows; start += windowBatch) {
             int end = Math.min(totalWindows, start + windowBatch);
-            Tensor out = SsamEncoder.features(backend, params, input.slice0(start, end));
-            feats.slice0(start, end).copyFrom(out);
+            int n = end - start;
+            SsamEncoder.Buffers buf = buffers.get().computeIfAbsent(n, k -> SsamEncoder.Buffers.allocate(c, k));
+            SsamEncoder.features(backend, params, input.slice0(start, end), buf, feats.slice0(start, end));
         }
         List<ClipEmbedding> result = new ArrayList<>(mels.size());
         w = 0;

@@ -40,14 +40,62 @@ public final class SsamEncoder {
     }
 
     /**
+     * Buffers one inference call on {@code batch} windows reuses: the residual stream, the mixer
+     * input and output, the mixer intermediates and the output tokens. Not thread-safe: one per thread.
+     */
+    public static final class Buffers {
+        final Tensor r;                 // (B, L, D) residual stream
+        final Tensor h;                 // (B, L, D) mixer output
+        final Tensor hn;                // (B, L, D) normalised mixer input
+        final Tensor tokens;            // (B, L, D) encoder output
+        final MixerActivations mixer;   // shared by every block
+
+        private Buffers(SsamConfig c, int batch) {
+            int l = c.seqLen();
+            int d = c.dModel();
+            r = Tensor.zeros(batch, l, d);
+            h = Tensor.zeros(batch, l, d);
+            hn = Tensor.zeros(batch, l, d);
+            tokens = Tensor.zeros(batch, l, d);
+            mixer = MixerActivations.allocate(c, batch, l);
+        }
+
+        /** Buffers for {@code batch} windows of model {@code c}. */
+        public static Buffers allocate(SsamConfig c, int batch) {
+            Shapes.requirePositive("SsamEncoder.Buffers", "batch", batch);
+            return new Buffers(c, batch);
+        }
+
+        /** Windows these buffers hold. */
+        public int batch() {
+            return r.dim(0);
+        }
+    }
+
+    /**
      * Encodes normalised log-mel windows.
      *
      * @param logmel (B, T, F) or (B, 1, T, F), T = 200 frames, F = 80 bins, normalised per clip
      * @param mask   (B, P) with 1 where a patch is masked (replaced by {@code mask_token}), or null
      * @param trace  buffers that keep what backward needs (allocated for B), or null for inference
-     * @return (B, L, D) the encoder-normalised tokens, class token first
+     * @return (B, L, D) the encoder-normalised tokens, class token first (a new tensor)
      */
     public static Tensor forward(Backend backend, SsamParams p, Tensor logmel, Tensor mask, EncoderTrace trace) {
+        int batch = checkInput(p.config(), logmel);
+        Buffers buffers = Buffers.allocate(p.config(), batch);
+        return run(backend, p, logmel, mask, trace, buffers);
+    }
+
+    /**
+     * Inference into reused {@code buffers} (allocated for B windows): returns their token tensor
+     * (B, L, D), valid until the buffers are used again.
+     */
+    public static Tensor forward(Backend backend, SsamParams p, Tensor logmel, Buffers buffers) {
+        return run(backend, p, logmel, null, null, buffers);
+    }
+
+    private static Tensor run(Backend backend, SsamParams p, Tensor logmel, Tensor mask, EncoderTrace trace,
+                              Buffers buf) {
         SsamConfig c = p.config();
         int batch = checkInput(c, logmel);
         int l = c.seqLen();
@@ -58,13 +106,14 @@ public final class SsamEncoder {
         if (trace != null && trace.batch() != batch) {
             throw new IllegalArgumentException("ssamEncoder: trace holds " + trace.batch() + " clips, input has " + batch);
         }
-        Tensor seq = trace != null ? trace.seq() : Tensor.zeros(batch, l, d);
+        if (buf.batch() != batch) {
+            throw new IllegalArgumentException("ssamEncoder: buffers hold " + buf.batch() + " windows, input has " + batch);
+        }
+        Tensor seq = trace != null ? trace.seq() : buf.tokens;   // tokens is free until the final norm
         embed(backend, p, logmel.reshape(batch, c.frames(), c.melBins()), mask, seq);
 
-        Tensor r = Tensor.zeros(batch, l, d);       // (B, L, D) residual stream
-        Tensor h = Tensor.zeros(batch, l, d);       // (B, L, D) mixer output
-        Tensor hn = Tensor.zeros(batch, l, d);      // (B, L, D) normalised mixer input
-        MixerActivations shared = trace == null ? MixerActivations.allocate(c, batch, l) : null;
+        Tensor r = buf.r;
+        Tensor h = buf.h;
         for (int i = 0; i < c.depth(); i++) {
             BlockParams bp = p.blocks().get(i);
             if (i == 0) {
@@ -72,29 +121,24 @@ public final class SsamEncoder {
             } else {
                 Elementwise.add(backend, r, h, r);
             }
-            Tensor norm = trace != null ? trace.normed().get(i) : hn;
-            Tensor mean = trace != null ? trace.mean().get(i) : null;
-            Tensor rstd = trace != null ? trace.rstd().get(i) : null;
+            Tensor norm = trace != null ? trace.normed().get(i) : buf.hn;
             if (trace != null) {
                 trace.residual().get(i).copyFrom(r);
             }
             LayerNorm.forward(backend, r.reshape(batch * l, d), bp.normW(), bp.normB(), (float) c.normEps(),
-                    norm.reshape(batch * l, d), mean, rstd);
-            Tensor out = trace != null ? trace.mixerOut().get(i) : h;
-            MambaMixer.forward(backend, bp, norm, out, trace != null ? trace.mixers().get(i) : shared);
-            if (trace != null) {
-                h = out;
-            }
+                    norm.reshape(batch * l, d), trace != null ? trace.mean().get(i) : null,
+                    trace != null ? trace.rstd().get(i) : null);
+            h = trace != null ? trace.mixerOut().get(i) : buf.h;
+            MambaMixer.forward(backend, bp, norm, h, trace != null ? trace.mixers().get(i) : buf.mixer);
         }
         Elementwise.add(backend, r, h, r);
-        Tensor tokens = Tensor.zeros(batch, l, d);
         if (trace != null) {
             trace.finalIn().copyFrom(r);
         }
         LayerNorm.forward(backend, r.reshape(batch * l, d), p.encoderNormW(), p.encoderNormB(), (float) c.normEps(),
-                tokens.reshape(batch * l, d), trace != null ? trace.finalMean() : null,
+                buf.tokens.reshape(batch * l, d), trace != null ? trace.finalMean() : null,
                 trace != null ? trace.finalRstd() : null);
-        return tokens;
+        return buf.tokens;
     }
 
     /**
@@ -102,20 +146,12 @@ public final class SsamEncoder {
      * as (B, 50, 5D) frames by the "(f t) d -> t (f d)" pattern (SSAM-SPEC section 4).
      */
     public static Tensor features(Backend backend, SsamParams p, Tensor logmel) {
-        Tensor tokens = forward(backend, p, logmel, null, null);
-        return FeatureLayout.toFrames(p.config(), dropClassToken(p.config(), tokens));
+        return FeatureLayout.toFrames(p.config(), forward(backend, p, logmel, null, null));
     }
 
-    /** (B, L, D) -> (B, P, D) without the class token (a copy). */
-    public static Tensor dropClassToken(SsamConfig c, Tensor tokens) {
-        int batch = tokens.dim(0);
-        int d = c.dModel();
-        int pn = c.numPatches();
-        Tensor out = Tensor.zeros(batch, pn, d);
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(tokens.data(), tokens.offset() + (b * (pn + 1) + 1) * d, out.data(), b * pn * d, pn * d);
-        }
-        return out;
+    /** As {@link #features(Backend, SsamParams, Tensor)}, reusing {@code buffers}; writes (B, 50, 5D) into {@code out}. */
+    public static void features(Backend backend, SsamParams p, Tensor logmel, Buffers buffers, Tensor out) {
+        FeatureLayout.toFrames(p.config(), forward(backend, p, logmel, buffers), out);
     }
 
     /**

@@ -35,7 +35,11 @@ class PretrainingGoldenTest {
     }
 
     private static Backend backend(String name) {
-        return name.equals("ref") ? Backend.ref() : cpu;
+        return switch (name) {
+            case "ref" -> Backend.ref();
+            case "opencl" -> GoldenAssume.opencl();
+            default -> cpu;
+        };
     }
 
     private static Tensor scalar(double v) {
@@ -86,7 +90,7 @@ class PretrainingGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ref", "cpu"})
+    @ValueSource(strings = {"ref", "cpu", "opencl"})
     void microLossAndEveryGradientMatchGolden(String device) throws IOException {
         SsamParams grads = checkStep(backend(device), GoldenFiles.resource(getClass(), "micro.safetensors"),
                 GoldenFiles.resource(getClass(), "micro_golden.safetensors"));

@@ -29,7 +29,11 @@ class SsamEncoderGoldenTest {
     }
 
     static Backend backend(String name) {
-        return name.equals("ref") ? Backend.ref() : cpu;
+        return switch (name) {
+            case "ref" -> Backend.ref();
+            case "opencl" -> GoldenAssume.opencl();
+            default -> cpu;
+        };
     }
 
     /** Scene = mean over the 50 frames of the features, as the official embedding does. */
@@ -60,7 +64,7 @@ class SsamEncoderGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ref", "cpu"})
+    @ValueSource(strings = {"ref", "cpu", "opencl"})
     void microFeaturesMatchGolden(String device) throws IOException {
         checkModel(backend(device), GoldenFiles.resource(getClass(), "micro.safetensors"),
                 GoldenFiles.resource(getClass(), "micro_golden.safetensors"));

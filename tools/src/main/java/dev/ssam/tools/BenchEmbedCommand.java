@@ -31,10 +31,14 @@ public final class BenchEmbedCommand implements Runnable {
     @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "Clips per call (default: ${DEFAULT-VALUE}).")
     List<Integer> batches = new ArrayList<>();
 
-    @Option(names = "--clip-seconds", defaultValue = "2.0", description = "Clip length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window-batch", defaultValue = "" + dev.ssam.model.SsamEmbedder.DEFAULT_WINDOW_BATCH,
+            description = "200-frame windows per encoder call (default: ${DEFAULT-VALUE}).")
+    int windowBatch;
+
+    @Option(names = "--clip-seconds", defaultValue = "1.99", description = "Clip length; 1.99 s gives exactly one 200-frame window (default: ${DEFAULT-VALUE}).")
     double clipSeconds;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "ref or cpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     DeviceOptions.Device device = DeviceOptions.Device.cpu;
 
     @Option(names = "--seconds", defaultValue = "3.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
@@ -53,7 +57,7 @@ public final class BenchEmbedCommand implements Runnable {
         for (int t : threads) {
             try (Backend b = Backend.parse(device.name(), t)) {
                 for (int batch : batches) {
-                    BenchCommand.print(out, EmbedBenchmark.run(params, b, batch, clipSeconds, Math.min(2, seconds), seconds)
+                    BenchCommand.print(out, EmbedBenchmark.run(params, b, batch, windowBatch, clipSeconds, Math.min(2, seconds), seconds)
                             .with("weights", model == null ? "random-init" : model.toString()), commit);
                 }
             }

@@ -23,7 +23,7 @@ public final class BenchKernelsCommand implements Runnable {
     @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "Clips per call (default: ${DEFAULT-VALUE}).")
     List<Integer> batches = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "cpu", description = "ref or cpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     DeviceOptions.Device device = DeviceOptions.Device.cpu;
 
     @Option(names = "--seconds", defaultValue = "1.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")

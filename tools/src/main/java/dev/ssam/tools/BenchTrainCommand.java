@@ -27,7 +27,7 @@ public final class BenchTrainCommand implements Runnable {
     @Option(names = "--batch", split = ",", defaultValue = "8", description = "Clips per update (default: ${DEFAULT-VALUE}).")
     List<Integer> batches = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "cpu", description = "ref or cpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     DeviceOptions.Device device = DeviceOptions.Device.cpu;
 
     @Option(names = "--seconds", defaultValue = "5.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")

@@ -11,7 +11,9 @@ public final class DeviceOptions {
         /** the scalar reference (slow; the oracle) */
         ref,
         /** Vector API kernels on CPU threads */
-        cpu
+        cpu,
+        /** OpenCL kernels (a GPU, or PoCL on the CPU); each op copies its tensors to the device and back */
+        opencl
     }
 
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)

@@ -18,9 +18,10 @@ public final class EmbedBenchmark {
     }
 
     /**
-     * Times {@link SsamEmbedder#embedAll} on {@code batch} synthetic clips of {@code seconds} seconds.
+     * Times {@link SsamEmbedder#embedAll} on {@code batch} synthetic clips of {@code seconds} seconds,
+     * the embedder encoding {@code windowBatch} 200-frame windows per encoder call.
      */
-    public static BenchResult run(SsamParams params, Backend backend, int batch, double seconds,
+    public static BenchResult run(SsamParams params, Backend backend, int batch, int windowBatch, double seconds,
                                   double warmupSeconds, double minSeconds) {
         List<float[]> clips = new ArrayList<>(batch);
         int samples = (int) Math.round(seconds * SyntheticAudio.SAMPLE_RATE);
@@ -28,10 +29,10 @@ public final class EmbedBenchmark {
             SyntheticAudio.Sound s = SyntheticAudio.Sound.values()[i % SyntheticAudio.classes()];
             clips.add(SyntheticAudio.clip(s, i, samples));
         }
-        SsamEmbedder embedder = new SsamEmbedder(params, backend, batch);
+        SsamEmbedder embedder = new SsamEmbedder(params, backend, windowBatch);
         Timing t = Timing.measure(() -> embedder.embedAll(clips, SyntheticAudio.SAMPLE_RATE), warmupSeconds, 3, minSeconds);
         return BenchResult.of("embed").with("model", params.config().presetName()).with("device", backend.name())
-                .with("threads", backend.threads()).with("batch", batch).with("clip_s", seconds)
+                .with("threads", backend.threads()).with("batch", batch).with("window_batch", windowBatch).with("clip_s", seconds)
                 .with("clips_per_s", BenchResult.round(batch / t.medianSeconds(), 2))
                 .with("ms_per_clip", BenchResult.round(t.medianSeconds() * 1e3 / batch, 2)).with(t)
                 .with("peak_rss_mb", BenchResult.round(Memory.peakRssMegabytes(), 1));
