@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ssam", mixinStandardHelpOptions = true, versionProvider = SsamCommand.Version.class,
         description = "Self-Supervised Audio Mamba on the JVM: embed audio, pretrain, evaluate, benchmark.",
-        subcommands = {EmbedCommand.class, InfoCommand.class, ConvertCommand.class, BenchCommand.class, PretrainCommand.class, EvalCommand.class, TasksCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, EmbedCommand.class, InfoCommand.class, ConvertCommand.class, BenchCommand.class, PretrainCommand.class, EvalCommand.class, TasksCommand.class, CommandLine.HelpCommand.class})
 public final class SsamCommand implements Runnable {
 
     @CommandLine.Spec
