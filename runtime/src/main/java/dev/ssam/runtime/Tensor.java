@@ -9,8 +9,11 @@ import java.util.Arrays;
  * <p>The window starts at {@link #offset()} so a tensor can be a view inside a larger buffer (the
  * test harness surrounds outputs with guard regions this way). Kernels read {@link #data()} from
  * {@code offset} to {@code offset + size}. Heap arrays are what the Vector API kernels run
- * fastest on (PERF-NOTES lesson 8); memory-mapped weights are widened into heap tensors once at
- * load by {@link dev.ssam.runtime.io.Safetensors}.
+ * fastest on (PERF-NOTES lesson 8: off-heap segments cost 3-7% with bounds checks on), so storage
+ * is a heap array; memory-mapped weights are widened into heap tensors once at load by
+ * {@link dev.ssam.runtime.io.Safetensors} (whose mapping lives in its own {@link java.lang.foreign.Arena}).
+ * {@link #asSegment()} exposes the window as a {@link java.lang.foreign.MemorySegment} for FFM
+ * calls (a heap segment, passed to native code without a staging copy by critical downcalls).
  *
  * <pre>{@code
  * Tensor x = Tensor.zeros(2, 251, 192);   // (B, L, D)
@@ -138,6 +141,11 @@ public final class Tensor {
         int[] s = shape.clone();
         s[0] = to - from;
         return new Tensor(data, offset + from * (size / Math.max(1, shape[0])), s);
+    }
+
+    /** The window as a heap {@link java.lang.foreign.MemorySegment} of {@code 4 * size} bytes (no copy). */
+    public java.lang.foreign.MemorySegment asSegment() {
+        return java.lang.foreign.MemorySegment.ofArray(data).asSlice(4L * offset, 4L * size);
     }
 
     /** A compact copy (offset 0). */

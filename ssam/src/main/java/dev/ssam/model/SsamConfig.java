@@ -1,5 +1,6 @@
 package dev.ssam.model;
 
+import it.unimi.dsi.fastutil.ints.IntRBTreeSet;
 import dev.ssam.runtime.io.FileFormatException;
 import dev.ssam.runtime.io.Json;
 import dev.ssam.runtime.io.Safetensors;
@@ -394,7 +395,7 @@ public record SsamConfig(int dModel, int depth, int dState, int expand, int dtRa
     }
 
     private static int countBlocks(Path source, Set<String> names) throws FileFormatException {
-        TreeSet<Integer> blocks = new TreeSet<>();
+        IntRBTreeSet blocks = new IntRBTreeSet();
         for (String n : names) {
             if (n.startsWith(ParamNames.BLOCKS_PREFIX)) {
                 int from = ParamNames.BLOCKS_PREFIX.length();
@@ -410,7 +411,7 @@ public record SsamConfig(int dModel, int depth, int dState, int expand, int dtRa
         if (blocks.isEmpty()) {
             throw new FileFormatException(source, "cannot infer the SSAM config: no 'blocks.i.' tensors");
         }
-        if (blocks.first() != 0 || blocks.last() != blocks.size() - 1) {
+        if (blocks.firstInt() != 0 || blocks.lastInt() != blocks.size() - 1) {
             throw new FileFormatException(source, "cannot infer the SSAM config: block numbers " + blocks
                     + " do not run 0.." + (blocks.size() - 1));
         }

@@ -1,5 +1,7 @@
 package dev.ssam.tasks.data;
 
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
@@ -167,7 +169,7 @@ public final class LogMelCache implements AutoCloseable {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.position(DATA_OFFSET);
-            List<Long> starts = new ArrayList<>();
+            LongArrayList starts = new LongArrayList();
             List<String> names = new ArrayList<>();
             List<Skip> skipped = new ArrayList<>();
             long frames = 0;
@@ -176,7 +178,7 @@ public final class LogMelCache implements AutoCloseable {
                 int to = Math.min(n, from + CHUNK);
                 float[][] waves = decode(source, from, to, skipped);
                 List<float[]> ok = new ArrayList<>();
-                List<Integer> okIndex = new ArrayList<>();
+                IntArrayList okIndex = new IntArrayList();
                 for (int i = from; i < to; i++) {
                     if (waves[i - from] != null) {
                         ok.add(waves[i - from]);
@@ -188,7 +190,7 @@ public final class LogMelCache implements AutoCloseable {
                     Tensor m = mels.get(j); // (T, 80)
                     LogMel.normalize(m, m, LogMel.StdMode.BIASED);
                     starts.add(frames);
-                    names.add(source.clipName(okIndex.get(j)));
+                    names.add(source.clipName(okIndex.getInt(j)));
                     frames += m.dim(0);
                     writeFloats(ch, m);
                 }
@@ -197,7 +199,7 @@ public final class LogMelCache implements AutoCloseable {
             starts.add(frames);
             long footerAt = DATA_OFFSET + frames * MELS * 4L;
             ByteBuffer idx = ByteBuffer.allocate(8 * starts.size()).order(ByteOrder.LITTLE_ENDIAN);
-            starts.forEach(idx::putLong);
+            starts.forEach((long v) -> idx.putLong(v));
             writeFully(ch, idx.flip());
             Map<String, Object> footer = new LinkedHashMap<>();
             footer.put("key", key);

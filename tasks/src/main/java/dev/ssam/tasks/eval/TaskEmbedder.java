@@ -1,5 +1,6 @@
 package dev.ssam.tasks.eval;
 
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import dev.ssam.ops.audio.AudioClip;
 import dev.ssam.ops.audio.Resampler;
 import dev.ssam.ops.audio.WavReader;
@@ -11,7 +12,6 @@ import dev.ssam.tasks.hear.HearTask;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ public final class TaskEmbedder {
         Map<String, Tensor> out = new LinkedHashMap<>();
         int total = task.size();
         int done = 0;
-        Map<Integer, Resampler> resamplers = new HashMap<>();
+        Int2ObjectOpenHashMap<Resampler> resamplers = new Int2ObjectOpenHashMap<>();
         for (String split : task.splits()) {
             List<HearTask.Clip> clips = task.clips(split);
             Optional<Tensor> hit = cache == null ? Optional.empty() : cache.load(fx, task, split);
@@ -76,7 +76,7 @@ public final class TaskEmbedder {
         return out;
     }
 
-    private static float[] read(HearTask.Clip c, Backend backend, Map<Integer, Resampler> resamplers) throws IOException {
+    private static float[] read(HearTask.Clip c, Backend backend, Int2ObjectOpenHashMap<Resampler> resamplers) throws IOException {
         AudioClip clip = WavReader.read(c.audio());
         float[] pcm = clip.sampleRate() == LogMel.SAMPLE_RATE ? clip.samples()
                 : resamplers.computeIfAbsent(clip.sampleRate(), r -> Resampler.of(r, LogMel.SAMPLE_RATE))

@@ -1,5 +1,7 @@
 package dev.ssam.tasks.hear;
 
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import it.unimi.dsi.fastutil.ints.IntRBTreeSet;
 import dev.ssam.runtime.io.FileFormatException;
 import dev.ssam.runtime.io.Json;
 
@@ -9,13 +11,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -98,7 +98,8 @@ public final class HearTask {
             raw.put(split, readSplit(dir, split, meta.predictionType()));
         }
         List<String> vocabulary = vocabulary(dir, raw);
-        Map<String, Integer> index = new HashMap<>();
+        Object2IntOpenHashMap<String> index = new Object2IntOpenHashMap<>();
+        index.defaultReturnValue(-1);
         for (int i = 0; i < vocabulary.size(); i++) {
             index.put(vocabulary.get(i), i);
         }
@@ -112,16 +113,16 @@ public final class HearTask {
                     throw new FileFormatException(dir, s.getKey() + ".json labels '" + e.getKey() + "' but the audio file "
                             + dir.relativize(audio) + " does not exist");
                 }
-                TreeSet<Integer> cls = new TreeSet<>();
+                IntRBTreeSet cls = new IntRBTreeSet();
                 for (String label : e.getValue()) {
-                    Integer c = index.get(label);
-                    if (c == null) {
+                    int c = index.getInt(label);
+                    if (c < 0) {
                         throw new FileFormatException(dir, s.getKey() + ".json labels '" + e.getKey() + "' as '" + label
                                 + "', which is not in " + VOCABULARY_FILE);
                     }
                     cls.add(c);
                 }
-                int[] classes = cls.stream().mapToInt(Integer::intValue).toArray();
+                int[] classes = cls.toIntArray();
                 for (int c : classes) {
                     perClass[c]++;
                 }

@@ -1,5 +1,6 @@
 package dev.ssam.tasks.hear;
 
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import dev.ssam.ops.audio.AudioClip;
 import dev.ssam.ops.audio.Resampler;
 import dev.ssam.ops.audio.WavReader;
@@ -13,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -184,7 +184,7 @@ public final class TaskImporter {
                     + ", expected at least 2");
         }
         TaskWriter w = new TaskWriter(out, folds);
-        Map<Integer, Resampler> resamplers = new HashMap<>();
+        Int2ObjectOpenHashMap<Resampler> resamplers = new Int2ObjectOpenHashMap<>();
         int target = (int) Math.round(o.seconds() * LogMel.SAMPLE_RATE);
         int longest = 0;
         int padded = 0;
