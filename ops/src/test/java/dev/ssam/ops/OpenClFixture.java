@@ -9,10 +9,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The OpenCL backend the {@code *OpenClTest} classes share: one per test JVM, so each kernel
- * program is compiled once for the whole run (PoCL compiles with LLVM). When no OpenCL library or
- * device exists the calling test is skipped with the reason printed, except under the environment
- * variable {@code CI=true}, where that fails the test: CI installs PoCL and requires the run.
+ * The OpenCL backend the op suites share through {@link BackendUnderTest#OPENCL}: one per test
+ * JVM, so each kernel program is compiled once for the whole run (PoCL compiles with LLVM). When
+ * no OpenCL library or device exists the calling test is skipped with the reason printed, except
+ * under the environment variable {@code CI=true}, where that fails the test: CI installs PoCL and
+ * requires the run.
  */
 public final class OpenClFixture {
     private static Backend shared;

@@ -1,8 +1,8 @@
 package dev.ssam.model;
 
 import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.AudioFiles;
 import dev.ssam.ops.audio.Resampler;
-import dev.ssam.ops.audio.WavReader;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
@@ -52,11 +52,7 @@ public final class SsamEmbedder {
         }
         this.params = params;
         this.backend = backend;
-        this.frontEnd = switch (backend) {
-            case Backend.Ref r -> r;
-            case Backend.Cpu c -> c;
-            case Backend.OpenCl g -> Backend.ref();
-        };
+        this.frontEnd = LogMel.frontEnd(backend);
         this.windowBatch = windowBatch;
     }
 
@@ -68,9 +64,9 @@ public final class SsamEmbedder {
         return backend;
     }
 
-    /** Embeds a WAV file at any sample rate (resampled to 16 kHz, channels averaged). */
+    /** Embeds a WAV, FLAC, Ogg Vorbis or AIFF file at any sample rate (resampled to 16 kHz, channels averaged). */
     public ClipEmbedding embed(Path audioFile) throws IOException {
-        AudioClip clip = WavReader.read(audioFile);
+        AudioClip clip = AudioFiles.read(audioFile);
         return embed(clip.samples(), clip.sampleRate());
     }
 

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ssam embed}: scene and timestamp embeddings of WAV files through the HEAR runtime path
+ * {@code ssam embed}: scene and timestamp embeddings of audio files (WAV, FLAC, Ogg Vorbis, AIFF) through the HEAR runtime path
  * ({@link SsamEmbedder}), one output set per input plus {@code manifest.jsonl} under {@code --out}.
  * Inputs and output names: {@link InputFiles}; files per format: {@link EmbeddingWriter}; the
  * manifest: {@link Manifest}.
@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  * weights); 2 for usage errors.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Embed WAV files or folders with an SSAM model: one scene embedding per clip, one timestamp "
+        description = "Embed audio files (WAV, FLAC, Ogg Vorbis, AIFF) or folders with an SSAM model: one scene embedding per clip, one timestamp "
                 + "embedding every 40 ms.",
         footer = {"",
             "Outputs, for input x.wav:",
@@ -77,7 +77,7 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print no progress; errors still go to stderr.")
     boolean quiet;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "WAV files, or folders (searched recursively for files named *.wav in any case).")
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Audio files, or folders (searched recursively for *.wav, *.flac, *.ogg, *.aif, *.aiff in any case).")
     List<Path> inputs;
 
     @Override
@@ -92,7 +92,7 @@ public final class EmbedCommand implements Callable<Integer> {
         try {
             files = InputFiles.collect(inputs);
             if (files.isEmpty()) {
-                err.println("ssam embed: no .wav files found in " + inputs);
+                err.println("ssam embed: no .wav files found (nor .flac or .ogg) in " + inputs);
                 return 1;
             }
             params = model.load();
@@ -114,7 +114,7 @@ public final class EmbedCommand implements Callable<Integer> {
         EmbeddingWriter writer = new EmbeddingWriter(format, what,
                 Map.of("model", model.path().toString(), "ssam_config", c.toJson()));
         Backend b = embedder.backend();
-        progress(stdout, "ssam embed: %d WAV file%s; model %s (%s); %d-d embeddings every %d ms; device %s, %d thread%s; "
+        progress(stdout, "ssam embed: %d audio file%s; model %s (%s); %d-d embeddings every %d ms; device %s, %d thread%s; "
                         + "writing %s (%s) to %s",
                 files.size(), plural(files.size()), model.path(), c.summary(), c.featureDim(), frameMs(c), b.name(),
                 b.threads(), plural(b.threads()), format, what, out);

@@ -1,5 +1,6 @@
 package dev.ssam.tools;
 
+import dev.ssam.ops.audio.AudioFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,12 +16,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The WAV files named by {@code ssam embed}'s arguments, in a fixed order, each with the base name
+ * The audio files (WAV, FLAC, Ogg Vorbis, AIFF) named by {@code ssam embed}'s arguments, in a fixed order, each with the base name
  * its outputs get under {@code --out}.
  *
  * <p>A file argument is taken as it is (whatever its extension) and its outputs are named after
  * its stem: {@code a/dog.wav} gives base {@code dog}. A folder argument is searched recursively
- * for {@code *.wav} (any case), sorted by relative path (code-point order, the same on every
+ * for {@code *.wav}, {@code *.flac}, {@code *.ogg}, {@code *.aif} and {@code *.aiff} (any case), sorted by relative path (code-point order, the same on every
  * machine), and keeps its sub-folders: {@code data/}
  * holding {@code cats/x.wav} gives base {@code cats/x}. Arguments are taken in command-line order
  * and a file met twice is embedded once. When two bases would name the same outputs (ignoring
@@ -28,15 +29,13 @@ import java.util.stream.Stream;
  * ... appended; the manifest records which input went where.
  */
 final class InputFiles {
-    private static final String WAV = ".wav";
-
     private InputFiles() {
     }
 
     /**
      * One input clip.
      *
-     * @param file the WAV file, as resolved from the argument
+     * @param file the audio file, as resolved from the argument
      * @param base output name relative to {@code --out}, without extension, {@code /}-separated
      */
     record Input(Path file, String base) {
@@ -74,7 +73,7 @@ final class InputFiles {
 
     private static List<Path> wavFilesUnder(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(WAV))
+            return s.filter(AudioFiles::hasAudioExtension)
                     .filter(Files::isRegularFile)
                     .sorted((a, b) -> slashed(dir.relativize(a)).compareTo(slashed(dir.relativize(b))))
                     .toList();

@@ -1,6 +1,8 @@
 package dev.ssam.tools;
 
 import dev.ssam.runtime.Backend;
+import dev.ssam.tasks.debian.DebianTasks;
+import dev.ssam.tasks.debian.PretrainPool;
 import dev.ssam.tasks.hear.HearTask;
 import dev.ssam.tasks.hear.SyntheticTask;
 import dev.ssam.tasks.hear.TaskImporter;
@@ -19,12 +21,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ssam tasks}: make and check HEAR task folders ({@code build synthetic}, {@code import},
- * {@code check}).
+ * {@code ssam tasks}: make and check HEAR task folders ({@code build synthetic}, {@code build
+ * drums|keywords|language|pitch|family|speakers} from Debian packages' audio, {@code import}, {@code check}).
  */
 @Command(name = "tasks", mixinStandardHelpOptions = true,
-        description = "HEAR task folders: build the synthetic task, import labelled audio, check a folder.",
-        subcommands = {TasksCommand.Build.class, TasksCommand.Import.class, TasksCommand.Check.class})
+        description = {"HEAR task folders: build the synthetic or a Debian-sourced task, import labelled audio,",
+            "check a folder, list the pretraining pool."},
+        subcommands = {TasksCommand.Build.class, TasksCommand.Import.class, TasksCommand.Check.class, TasksCommand.Pool.class})
 public final class TasksCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -49,7 +52,8 @@ public final class TasksCommand implements Runnable {
 
     /** {@code ssam tasks build synthetic}. */
     @Command(name = "build", mixinStandardHelpOptions = true, description = "Build a built-in task.",
-            subcommands = {Synthetic.class})
+            subcommands = {Synthetic.class, Drums.class, Keywords.class, Language.class, Pitch.class, Family.class,
+                Speakers.class})
     static final class Build implements Runnable {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -81,6 +85,129 @@ public final class TasksCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             printSummary(spec.commandLine().getOut(), "built", SyntheticTask.build(out, clipsPerClass, seconds));
+            return 0;
+        }
+    }
+
+    /** A task built from Debian packages' audio ({@link DebianTasks}); the subclasses name the task. */
+    abstract static class FromPackages implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "New task folder (must not exist or be empty).")
+        Path out;
+
+        @Option(names = "--source", defaultValue = "/", paramLabel = "ROOT",
+                description = "Root the packages' files are found under (default: ${DEFAULT-VALUE}).")
+        Path source;
+
+        @Mixin
+        DeviceOptions device;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        abstract DebianTasks.Kind kind();
+
+        @Override
+        public Integer call() throws Exception {
+            TaskSummary s;
+            try (Backend backend = device.open()) {
+                s = DebianTasks.build(kind(), backend, source, out);
+            }
+            printSummary(spec.commandLine().getOut(), "built", s);
+            return 0;
+        }
+    }
+
+    /** {@code ssam tasks build drums}. */
+    @Command(name = "drums", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Kit-piece classes of drum hits from hydrogen-drumkits, avldrums.lv2-soundfont and",
+                "sonic-pi-samples (5 folds by kit, 2 s clips). Install the packages with tools/install-data.sh."})
+    static final class Drums extends FromPackages {
+        @Override
+        DebianTasks.Kind kind() {
+            return DebianTasks.Kind.DRUMS;
+        }
+    }
+
+    /** {@code ssam tasks build keywords}. */
+    @Command(name = "keywords", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Spoken phrases from the hedgewars-data voice packs (5 folds by pack, 2 s clips)."})
+    static final class Keywords extends FromPackages {
+        @Override
+        DebianTasks.Kind kind() {
+            return DebianTasks.Kind.KEYWORDS;
+        }
+    }
+
+    /** {@code ssam tasks build language}. */
+    @Command(name = "language", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Language of tuxpaint-stamps-default spoken descriptions (9 languages, 5 folds by stamp",
+                "category, 3 s clips)."})
+    static final class Language extends FromPackages {
+        @Override
+        DebianTasks.Kind kind() {
+            return DebianTasks.Kind.LANGUAGE;
+        }
+    }
+
+    /** {@code ssam tasks build pitch}. */
+    @Command(name = "pitch", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"MIDI pitch of 4 s notes rendered from fluid-soundfont-gm with fluidsynth (GM programs 0-119,",
+                "5 folds by program). Needs fluidsynth and fluid-soundfont-gm (tools/install-data.sh --tools)."})
+    static final class Pitch extends FromPackages {
+        @Override
+        DebianTasks.Kind kind() {
+            return DebianTasks.Kind.PITCH;
+        }
+    }
+
+    /** {@code ssam tasks build family}. */
+    @Command(name = "family", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"GM instrument family (program / 8) of the same rendered notes as 'pitch' (5 folds by program)."})
+    static final class Family extends FromPackages {
+        @Override
+        DebianTasks.Kind kind() {
+            return DebianTasks.Kind.FAMILY;
+        }
+    }
+
+    /** {@code ssam tasks build speakers}. */
+    @Command(name = "speakers", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Speaker count: 5 s mixtures of 0-4 voices (hedgewars packs, tuxpaint languages), speaker",
+                "sets disjoint across the 5 folds."})
+    static final class Speakers extends FromPackages {
+        @Override
+        DebianTasks.Kind kind() {
+            return DebianTasks.Kind.SPEAKERS;
+        }
+    }
+
+    /** {@code ssam tasks pool}. */
+    @Command(name = "pool", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List the unlabelled pretraining pool: the packages' audio minus every file of the drums,",
+                "keywords, language and speakers tasks (all their folds), as DIR/pool.txt; --link adds DIR/files/ symlinks."})
+    static final class Pool implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+        Path out;
+
+        @Option(names = "--source", defaultValue = "/", paramLabel = "ROOT",
+                description = "Root the packages' files are found under (default: ${DEFAULT-VALUE}).")
+        Path source;
+
+        @Option(names = "--link", description = "Also make DIR/files/, symbolic links to every pool file.")
+        boolean link;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PretrainPool.Summary s = PretrainPool.write(source, out, link);
+            PrintWriter w = spec.commandLine().getOut();
+            w.println("pool in " + out + ": " + s.files() + " files, " + s.bytes() / (1 << 20) + " MiB; " + s.heldOut()
+                    + " files held out (used by tasks)");
+            s.perTop().forEach((k, v) -> w.println("  " + k + ": " + v + " files"));
+            s.notes().forEach(n -> w.println("  note: " + n));
+            w.flush();
             return 0;
         }
     }

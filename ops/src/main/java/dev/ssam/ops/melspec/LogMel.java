@@ -181,6 +181,19 @@ public final class LogMel {
     }
 
     /**
+     * The backend the front end (resampling, log-mel) runs on when the model runs on {@code model}:
+     * the same for Ref and Cpu; Ref for a GPU backend, which has no front-end kernels yet (the
+     * front end is a few percent of the model's work).
+     */
+    public static Backend frontEnd(Backend model) {
+        return switch (model) {
+            case Backend.Ref r -> r;
+            case Backend.Cpu c -> c;
+            case Backend.OpenCl g -> Backend.ref();
+        };
+    }
+
+    /**
      * Normalises per clip: {@code out = (in - mean) / (std + 1e-8)} over each clip's T x 80
      * values. {@code in: (T, 80)} is one clip, {@code in: (B, T, 80)} is B clips; {@code out} has
      * the same shape and may be {@code in} itself (in place), but not a partial overlap.

@@ -1,42 +1,37 @@
 package dev.ssam.ops.matmul;
 
+import dev.ssam.ops.BackendUnderTest;
+import dev.ssam.ops.OpFixtures;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.check.GradCheck;
 import dev.ssam.runtime.check.GuardedTensor;
 import dev.ssam.runtime.check.TensorCompare;
 import dev.ssam.runtime.check.Tolerance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link Matmul#linear} and {@link Matmul#linearBackward}: Cpu against Ref on the model's
- * projections, 1 vs 2 threads bitwise, guards and unchanged inputs, central differences on Ref,
- * and shape errors.
+ * {@link Matmul#linear} and {@link Matmul#linearBackward} on every backend against Ref: the model's
+ * projections, awkward and batched shapes, any leading dimensions, absent gradients; guards and
+ * unchanged inputs; Cpu 1 vs 2 threads bitwise; central differences on Ref; shape errors. OpenCL
+ * cases skip without a device (fail under CI=true).
  */
 class MatmulTest {
     /** (K, N, bias) of in_proj, out_proj, x_proj, dt_proj, the patch embedding and a prediction head. */
     private static final int[][] PROJECTIONS = {{192, 1152, 0}, {576, 192, 0}, {576, 60, 0}, {12, 576, 1},
         {64, 192, 1}, {192, 64, 1}};
-    private static Backend cpu1;
-    private static Backend cpu2;
+    private static final Backend CPU = BackendUnderTest.CPU.backend();
 
-    @BeforeAll
-    static void open() {
-        cpu1 = Backend.cpu(1);
-        cpu2 = Backend.cpu(2);
-    }
-
-    @AfterAll
-    static void close() {
-        cpu1.close();
-        cpu2.close();
+    static Stream<BackendUnderTest> backends() {
+        return BackendUnderTest.againstRef();
     }
 
     private static Tensor random(SplittableRandom rnd, double scale, int... shape) {
@@ -61,8 +56,9 @@ class MatmulTest {
         return out.tensor().copy();
     }
 
-    @Test
-    void linearCpuMatchesRefOnModelProjections() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void linearMatchesRefOnModelProjections(BackendUnderTest b) {
         SplittableRandom rnd = new SplittableRandom(11);
         for (int[] p : PROJECTIONS) {
             int k = p[0];
@@ -70,20 +66,22 @@ class MatmulTest {
             Tensor x = random(rnd, 1, 1, 251, k);                      // (B, L, K)
             Tensor w = random(rnd, 1 / Math.sqrt(k), n, k);             // (N, K)
             Tensor bias = p[2] == 1 ? random(rnd, 1, n) : null;         // (N)
+            String name = "linear K=" + k + " N=" + n;
             Tensor ref = forward(Backend.ref(), x, w, bias, n);
-            Tensor one = forward(cpu1, x, w, bias, n);
-            TensorCompare.assertClose("linear K=" + k + " N=" + n + " cpu vs ref", ref, one, Tolerance.CPU_VS_REF_REDUCTION);
-            TensorCompare.assertBitwiseEqual("linear K=" + k + " N=" + n + " 1 vs 2 threads", one, forward(cpu2, x, w, bias, n));
+            Tensor actual = forward(b.backend(), x, w, bias, n);
+            TensorCompare.assertClose(name + " " + b + " vs ref", ref, actual, b.vsRefReduction());
+            b.assertSameOnOneThread(name, actual, be -> forward(be, x, w, bias, n));
         }
     }
 
-    @Test
-    void linearFlattensAnyLeadingDimensions() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void linearFlattensAnyLeadingDimensions(BackendUnderTest under) {
         SplittableRandom rnd = new SplittableRandom(12);
         Tensor x = random(rnd, 1, 2, 3, 5, 17);     // (2, 3, 5, K)
         Tensor w = random(rnd, 0.25, 33, 17);       // (N, K)
         Tensor bias = random(rnd, 1, 33);
-        for (Backend b : new Backend[] {Backend.ref(), cpu2}) {
+        for (Backend b : new Backend[] {Backend.ref(), under.backend()}) {
             Tensor out4 = forward(b, x, w, bias, 33);
             Tensor out2 = forward(b, x.reshape(30, 17), w, bias, 33);
             assertTrue(out4.hasShape(2, 3, 5, 33), "shape " + out4.shapeString());
@@ -116,8 +114,9 @@ class MatmulTest {
         return result;
     }
 
-    @Test
-    void linearBackwardCpuMatchesRefOnModelProjections() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void linearBackwardMatchesRefOnModelProjections(BackendUnderTest b) {
         SplittableRandom rnd = new SplittableRandom(13);
         for (int[] p : PROJECTIONS) {
             int k = p[0];
@@ -127,24 +126,49 @@ class MatmulTest {
             Tensor w = random(rnd, 1 / Math.sqrt(k), n, k);
             Tensor gout = random(rnd, 1 / Math.sqrt(n), 251, n);
             Tensor[] ref = backward(Backend.ref(), x, w, gout, true, true, true);
-            Tensor[] one = backward(cpu1, x, w, gout, true, true, true);
-            Tensor[] two = backward(cpu2, x, w, gout, true, true, true);
-            TensorCompare.assertClose(name + " gx", ref[0], one[0], Tolerance.CPU_VS_REF_REDUCTION);
-            TensorCompare.assertClose(name + " gw", ref[1], one[1], Tolerance.CPU_VS_REF_REDUCTION);
-            TensorCompare.assertBitwiseEqual(name + " gbias cpu vs ref", ref[2], one[2]);
+            Tensor[] actual = backward(b.backend(), x, w, gout, true, true, true);
+            TensorCompare.assertClose(name + " gx", ref[0], actual[0], b.vsRefReduction());
+            TensorCompare.assertClose(name + " gw", ref[1], actual[1], b.vsRefReduction());
+            b.assertMatchesRefBitwiseOnCpu(name + " gbias " + b + " vs ref", ref[2], actual[2]);
             for (int i = 0; i < 3; i++) {
-                TensorCompare.assertBitwiseEqual(name + " gradient " + i + " 1 vs 2 threads", one[i], two[i]);
+                int gradient = i;
+                b.assertSameOnOneThread(name + " gradient " + i, actual[i],
+                        be -> backward(be, x, w, gout, true, true, true)[gradient]);
             }
         }
     }
 
-    @Test
-    void linearBackwardSkipsNullOutputs() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void linearForwardAndBackwardMatchRefOnAwkwardAndBatchedShapes(BackendUnderTest b) {
+        SplittableRandom r = new SplittableRandom(9);
+        // (B, L, K, N)
+        int[][] shapes = {{2, 251, 192, 1152}, {1, 7, 17, 33}, {3, 1, 129, 1}};
+        for (int[] s : shapes) {
+            Tensor x = OpFixtures.uniform(r, -1, 1, s[0], s[1], s[2]);
+            Tensor w = OpFixtures.uniform(r, -0.1, 0.1, s[3], s[2]);
+            Tensor bias = OpFixtures.uniform(r, -1, 1, s[3]);
+            Tensor gout = OpFixtures.uniform(r, -1, 1, s[0], s[1], s[3]);
+            String n = "linear " + x.shapeString() + " x " + w.shapeString() + " on " + b;
+            Tensor ref = forward(Backend.ref(), x, w, bias, s[3]);
+            Tensor out = forward(b.backend(), x, w, bias, s[3]);
+            TensorCompare.assertClose(n + " out", ref, out, b.vsRefReduction());
+            Tensor[] refGrads = backward(Backend.ref(), x, w, gout, true, true, true);
+            Tensor[] grads = backward(b.backend(), x, w, gout, true, true, true);
+            TensorCompare.assertClose(n + " gx", refGrads[0], grads[0], b.vsRefReduction());
+            TensorCompare.assertClose(n + " gw", refGrads[1], grads[1], b.vsRefReduction());
+            b.assertMatchesRefBitwiseOnCpu(n + " gbias", refGrads[2], grads[2]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void linearBackwardSkipsNullOutputs(BackendUnderTest under) {
         SplittableRandom rnd = new SplittableRandom(14);
         Tensor x = random(rnd, 1, 3, 7, 17);
         Tensor w = random(rnd, 0.25, 33, 17);
         Tensor gout = random(rnd, 1, 3, 7, 33);
-        for (Backend b : new Backend[] {Backend.ref(), cpu2}) {
+        for (Backend b : new Backend[] {Backend.ref(), under.backend()}) {
             Tensor[] all = backward(b, x, w, gout, true, true, true);
             Tensor[] onlyGw = backward(b, x, w, gout, false, true, false);
             Tensor[] gxAndBias = backward(b, x, w, gout, true, false, true);
@@ -191,19 +215,19 @@ class MatmulTest {
     @Test
     void rejectsWeightWithOtherInFeatures() {
         Tensor x = Tensor.zeros(251, 192);
-        assertRejected(() -> Matmul.linear(cpu1, x, Tensor.zeros(1152, 191), null, Tensor.zeros(251, 1152)),
+        assertRejected(() -> Matmul.linear(CPU, x, Tensor.zeros(1152, 191), null, Tensor.zeros(251, 1152)),
                 "linear: w is [1152, 191], expected [N=1152, K=192]");
     }
 
     @Test
     void rejectsBiasOfWrongLength() {
-        assertRejected(() -> Matmul.linear(cpu1, Tensor.zeros(251, 12), Tensor.zeros(576, 12), Tensor.zeros(575),
+        assertRejected(() -> Matmul.linear(CPU, Tensor.zeros(251, 12), Tensor.zeros(576, 12), Tensor.zeros(575),
                 Tensor.zeros(251, 576)), "linear: bias is [575], expected [N=576]");
     }
 
     @Test
     void rejectsOutOfWrongShape() {
-        assertRejected(() -> Matmul.linear(cpu1, Tensor.zeros(2, 251, 192), Tensor.zeros(1152, 192), null,
+        assertRejected(() -> Matmul.linear(CPU, Tensor.zeros(2, 251, 192), Tensor.zeros(1152, 192), null,
                 Tensor.zeros(502, 1152)), "linear: out is [502, 1152], expected [2, 251, 1152]");
         assertRejected(() -> Matmul.linear(Backend.ref(), Tensor.zeros(192), Tensor.zeros(1152, 192), null,
                 Tensor.zeros(1152)), "linear: x is [192] (rank 1), expected rank 2");
@@ -212,18 +236,18 @@ class MatmulTest {
     @Test
     void rejectsOutputOverlappingInput() {
         Tensor x = Tensor.zeros(8, 8);
-        assertRejected(() -> Matmul.linear(cpu1, x, Tensor.zeros(8, 8), null, x), "linear: out overlaps x");
+        assertRejected(() -> Matmul.linear(CPU, x, Tensor.zeros(8, 8), null, x), "linear: out overlaps x");
     }
 
     @Test
     void backwardRejectsMismatchedGradients() {
         Tensor x = Tensor.zeros(251, 576);
         Tensor w = Tensor.zeros(60, 576);
-        assertRejected(() -> Matmul.linearBackward(cpu1, x, w, Tensor.zeros(251, 61), null, null, null),
+        assertRejected(() -> Matmul.linearBackward(CPU, x, w, Tensor.zeros(251, 61), null, null, null),
                 "linearBackward: gout is [251, 61], expected [251, 60]");
-        assertRejected(() -> Matmul.linearBackward(cpu1, x, w, Tensor.zeros(251, 60), null, Tensor.zeros(576, 60), null),
+        assertRejected(() -> Matmul.linearBackward(CPU, x, w, Tensor.zeros(251, 60), null, Tensor.zeros(576, 60), null),
                 "linearBackward: gw is [576, 60], expected [N=60, K=576]");
-        assertRejected(() -> Matmul.linearBackward(cpu1, x, w, Tensor.zeros(251, 60), Tensor.zeros(251, 60), null, null),
+        assertRejected(() -> Matmul.linearBackward(CPU, x, w, Tensor.zeros(251, 60), Tensor.zeros(251, 60), null, null),
                 "linearBackward: gx is [251, 60], expected [251, 576]");
     }
 }

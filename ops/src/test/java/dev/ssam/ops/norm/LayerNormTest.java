@@ -1,5 +1,6 @@
 package dev.ssam.ops.norm;
 
+import dev.ssam.ops.BackendUnderTest;
 import dev.ssam.ops.OpFixtures;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
@@ -7,25 +8,29 @@ import dev.ssam.runtime.check.GradCheck;
 import dev.ssam.runtime.check.GuardedTensor;
 import dev.ssam.runtime.check.TensorCompare;
 import dev.ssam.runtime.check.Tolerance;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link LayerNorm}: Cpu against Ref, guards, determinism, NaN rows, gradients, shapes. */
+/**
+ * {@link LayerNorm} on every backend against Ref (every output and gradient on awkward and model
+ * shapes, guards, unchanged inputs, NaN rows, absent gradients, row statistics, leading dimensions);
+ * Cpu 1 vs 2 threads bitwise; gradients against central differences; shapes. OpenCL cases skip
+ * without a device (fail under CI=true).
+ */
 class LayerNormTest {
-    private static final Backend CPU1 = Backend.cpu(1);
-    private static final Backend CPU2 = Backend.cpu(2);
+    private static final Backend CPU = BackendUnderTest.CPU.backend();
     private static final float EPS = 1e-6f;
 
-    @AfterAll
-    static void close() {
-        CPU1.close();
-        CPU2.close();
+    static Stream<BackendUnderTest> backends() {
+        return BackendUnderTest.againstRef();
     }
 
     /** A random problem: x with a per-row offset (a non-zero mean), gamma, beta, gout, all inside guards. */
@@ -67,59 +72,53 @@ class LayerNormTest {
         }
     }
 
-    private static void compare(Case c) {
+    private static void compare(BackendUnderTest b, Case c) {
         Tensor[] before = {c.x.copy(), c.gamma.copy(), c.beta.copy(), c.gout.copy()};
         Run ref = Run.of(Backend.ref(), c);
-        Run cpu = Run.of(CPU2, c);
-        String n = "layerNorm " + c.x.shapeString();
-        Tolerance tol = Tolerance.CPU_VS_REF_REDUCTION;
-        TensorCompare.assertClose(n + " out", ref.out.tensor(), cpu.out.tensor(), tol);
-        TensorCompare.assertClose(n + " mean", ref.mean.tensor(), cpu.mean.tensor(), tol);
-        TensorCompare.assertClose(n + " rstd", ref.rstd.tensor(), cpu.rstd.tensor(), tol);
-        TensorCompare.assertClose(n + " gx", ref.gx.tensor(), cpu.gx.tensor(), tol);
-        TensorCompare.assertClose(n + " ggamma", ref.ggamma.tensor(), cpu.ggamma.tensor(), tol);
-        TensorCompare.assertClose(n + " gbeta", ref.gbeta.tensor(), cpu.gbeta.tensor(), tol);
+        Run actual = Run.of(b.backend(), c);
+        String n = "layerNorm " + c.x.shapeString() + " on " + b;
+        Tolerance tol = b.vsRefReduction();
+        TensorCompare.assertClose(n + " out", ref.out.tensor(), actual.out.tensor(), tol);
+        TensorCompare.assertClose(n + " mean", ref.mean.tensor(), actual.mean.tensor(), tol);
+        TensorCompare.assertClose(n + " rstd", ref.rstd.tensor(), actual.rstd.tensor(), tol);
+        TensorCompare.assertClose(n + " gx", ref.gx.tensor(), actual.gx.tensor(), tol);
+        TensorCompare.assertClose(n + " ggamma", ref.ggamma.tensor(), actual.ggamma.tensor(), tol);
+        TensorCompare.assertClose(n + " gbeta", ref.gbeta.tensor(), actual.gbeta.tensor(), tol);
         OpFixtures.assertUnchanged("x", before[0], c.x);
         OpFixtures.assertUnchanged("gamma", before[1], c.gamma);
         OpFixtures.assertUnchanged("beta", before[2], c.beta);
         OpFixtures.assertUnchanged("gout", before[3], c.gout);
     }
 
-    @Test
-    void cpuMatchesRefOnAwkwardSizes() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void matchesRefOnAwkwardSizes(BackendUnderTest b) {
         int i = 0;
         for (int d : OpFixtures.AWKWARD) {
             for (int m : OpFixtures.AWKWARD) {
-                compare(Case.random(200 + i++, m, d));
+                compare(b, Case.random(200 + i++, m, d));
             }
         }
+        compare(b, Case.random(29, 3, 5, 300));
     }
 
-    @Test
-    void cpuMatchesRefOnModelShapes() {
-        compare(Case.random(1, 8, 251, 192)); // a batch of 8 tiny-model sequences: M = 2008, D = 192
-        compare(Case.random(2, 251, 576));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void matchesRefOnModelShapes(BackendUnderTest b) {
+        compare(b, Case.random(1, 8, 251, 192)); // a batch of 8 tiny-model sequences: M = 2008, D = 192
+        compare(b, Case.random(2, 251, 576));
+        compare(b, Case.random(31, 2, 251, 192));
+        compare(b, Case.random(32, 2, 250, 64));
     }
 
-    @Test
-    void oneAndTwoThreadsAreBitwiseEqual() {
-        Case c = Case.random(3, 8 * 251, 192);
-        Run one = Run.of(CPU1, c);
-        Run two = Run.of(CPU2, c);
-        TensorCompare.assertBitwiseEqual("out", one.out.tensor(), two.out.tensor());
-        TensorCompare.assertBitwiseEqual("rstd", one.rstd.tensor(), two.rstd.tensor());
-        TensorCompare.assertBitwiseEqual("gx", one.gx.tensor(), two.gx.tensor());
-        TensorCompare.assertBitwiseEqual("ggamma", one.ggamma.tensor(), two.ggamma.tensor());
-        TensorCompare.assertBitwiseEqual("gbeta", one.gbeta.tensor(), two.gbeta.tensor());
-    }
-
-    @Test
-    void outputRowsHaveZeroMeanAndUnitVarianceBeforeTheAffineMap() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void outputRowsHaveZeroMeanAndUnitVarianceBeforeTheAffineMap(BackendUnderTest b) {
         Case c = Case.random(4, 5, 192);
         Tensor ones = Tensor.zeros(192);
         ones.fill(1f);
         Tensor out = Tensor.zeros(5, 192);
-        LayerNorm.forward(CPU2, c.x, ones, Tensor.zeros(192), EPS, out, null, null);
+        LayerNorm.forward(b.backend(), c.x, ones, Tensor.zeros(192), EPS, out, null, null);
         for (int m = 0; m < 5; m++) {
             double s = 0;
             double sq = 0;
@@ -127,17 +126,18 @@ class LayerNormTest {
                 s += out.get(m, i);
                 sq += (double) out.get(m, i) * out.get(m, i);
             }
-            assertEquals(0, s / 192, 1e-6, "row mean");
-            assertEquals(1, sq / 192, 1e-5, "row variance");
+            assertEquals(0, s / 192, 1e-6, b + " row mean");
+            assertEquals(1, sq / 192, 1e-5, b + " row variance");
         }
     }
 
-    @Test
-    void aNanRowBecomesNanInBothBackendsAndLeavesOtherRowsAlone() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aNanRowBecomesNanAndLeavesOtherRowsAlone(BackendUnderTest b) {
         Case c = Case.random(5, 4, 33);
         c.x.set(Float.NaN, 2, 5);
         c.x.set(Float.POSITIVE_INFINITY, 1, 0);
-        compare(c);
+        compare(b, c);
         Run ref = Run.of(Backend.ref(), c);
         for (int m = 0; m < 4; m++) {
             boolean bad = m == 1 || m == 2;
@@ -147,18 +147,65 @@ class LayerNormTest {
                 assertEquals(bad, Float.isNaN(ref.gx.tensor().get(m, i)), "gx[" + m + ", " + i + "]");
             }
         }
+        Case d = Case.random(34, 4, 33);
+        d.x.set(Float.NaN, 2, 5);
+        Tensor out = Tensor.zeros(4, 33);
+        Tensor rstd = Tensor.zeros(4);
+        LayerNorm.forward(b.backend(), d.x, d.gamma, d.beta, EPS, out, null, rstd);
+        assertTrue(Float.isNaN(rstd.get(2)), b + " rstd of the NaN row");
+        for (int i = 0; i < 33; i++) {
+            assertTrue(Float.isNaN(out.get(2, i)), b + " out[2, " + i + "]");
+            assertFalse(Float.isNaN(out.get(1, i)), b + " out[1, " + i + "]");
+        }
     }
 
-    @Test
-    void leadingDimensionsAreFlattenedIntoRows() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void leadingDimensionsAreFlattenedIntoRows(BackendUnderTest under) {
+        Backend b = under.backend();
         Case c = Case.random(6, 2, 3, 17);
         Tensor out = Tensor.zeros(2, 3, 17);
         Tensor mean = Tensor.zeros(6);
-        LayerNorm.forward(CPU2, c.x, c.gamma, c.beta, EPS, out, mean, null);
+        LayerNorm.forward(b, c.x, c.gamma, c.beta, EPS, out, mean, null);
         Tensor flat = Tensor.zeros(6, 17);
-        LayerNorm.forward(CPU2, c.x.reshape(6, 17), c.gamma, c.beta, EPS, flat, null, null);
-        TensorCompare.assertBitwiseEqual("rank 3 vs rank 2", flat, out.reshape(6, 17));
-        assertFalse(mean.get(0) == 0f, "mean written");
+        LayerNorm.forward(b, c.x.reshape(6, 17), c.gamma, c.beta, EPS, flat, null, null);
+        TensorCompare.assertBitwiseEqual(b + " rank 3 vs rank 2", flat, out.reshape(6, 17));
+        assertFalse(mean.get(0) == 0f, b + " mean written");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void backwardSkipsNullGradients(BackendUnderTest under) {
+        Case c = Case.random(8, 40, 7);
+        Tensor mean = Tensor.zeros(40);
+        Tensor rstd = Tensor.zeros(40);
+        LayerNorm.forward(under.backend(), c.x, c.gamma, c.beta, EPS, Tensor.zeros(40, 7), mean, rstd);
+        GuardedTensor gb = GuardedTensor.zeros(7);
+        for (Backend b : new Backend[] {Backend.ref(), under.backend()}) {
+            LayerNorm.backward(b, c.x, c.gamma, mean, rstd, c.gout, null, null, gb.tensor());
+            gb.assertGuardsIntact("gbeta alone on " + b);
+            assertTrue(gb.tensor().get(0) != 0f, b + " gbeta written");
+        }
+        Case d = Case.random(33, 17, 33);
+        Run ref = Run.of(Backend.ref(), d);
+        GuardedTensor gbeta = GuardedTensor.zeros(33);
+        LayerNorm.backward(under.backend(), d.x, d.gamma, ref.mean.tensor(), ref.rstd.tensor(), d.gout, null, null,
+                gbeta.tensor());
+        TensorCompare.assertClose("gbeta alone on " + under, ref.gbeta.tensor(), gbeta.tensor(),
+                under.vsRefReduction());
+        gbeta.assertGuardsIntact("gbeta on " + under);
+    }
+
+    @Test
+    void cpuIsBitwiseEqualOnOneAndTwoThreads() {
+        Case c = Case.random(3, 8 * 251, 192);
+        Run one = Run.of(BackendUnderTest.cpuOneThread(), c);
+        Run two = Run.of(CPU, c);
+        TensorCompare.assertBitwiseEqual("out", one.out.tensor(), two.out.tensor());
+        TensorCompare.assertBitwiseEqual("rstd", one.rstd.tensor(), two.rstd.tensor());
+        TensorCompare.assertBitwiseEqual("gx", one.gx.tensor(), two.gx.tensor());
+        TensorCompare.assertBitwiseEqual("ggamma", one.ggamma.tensor(), two.ggamma.tensor());
+        TensorCompare.assertBitwiseEqual("gbeta", one.gbeta.tensor(), two.gbeta.tensor());
     }
 
     /** sum(out * gout) with the forward in double. */
@@ -201,39 +248,25 @@ class LayerNormTest {
     }
 
     @Test
-    void backwardSkipsNullGradients() {
-        Case c = Case.random(8, 40, 7);
-        Tensor mean = Tensor.zeros(40);
-        Tensor rstd = Tensor.zeros(40);
-        LayerNorm.forward(CPU2, c.x, c.gamma, c.beta, EPS, Tensor.zeros(40, 7), mean, rstd);
-        GuardedTensor gb = GuardedTensor.zeros(7);
-        for (Backend b : new Backend[] {Backend.ref(), CPU2}) {
-            LayerNorm.backward(b, c.x, c.gamma, mean, rstd, c.gout, null, null, gb.tensor());
-            gb.assertGuardsIntact("gbeta alone");
-            assertTrue(gb.tensor().get(0) != 0f, "gbeta written");
-        }
-    }
-
-    @Test
     void rejectsBadShapesNamingOpArgumentAndExpectation() {
         Tensor x = Tensor.zeros(4, 192);
         Tensor g = Tensor.zeros(192);
         Tensor out = Tensor.zeros(4, 192);
-        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU2, x, Tensor.zeros(193), g, EPS, out, null, null),
+        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU, x, Tensor.zeros(193), g, EPS, out, null, null),
                 "layerNorm", "gamma is [193]", "expected [width=192]");
-        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU2, x, g, Tensor.zeros(4), EPS, out, null, null),
+        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU, x, g, Tensor.zeros(4), EPS, out, null, null),
                 "layerNorm", "beta is [4]");
-        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU2, x, g, Tensor.zeros(192), EPS, Tensor.zeros(192, 4),
+        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU, x, g, Tensor.zeros(192), EPS, Tensor.zeros(192, 4),
                 null, null), "layerNorm", "out is [192, 4]", "expected [4, 192]");
-        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU2, x, g, Tensor.zeros(192), EPS, out, Tensor.zeros(5),
+        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU, x, g, Tensor.zeros(192), EPS, out, Tensor.zeros(5),
                 null), "layerNorm", "mean is [5]", "expected [rows=4]");
-        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU2, x, g, Tensor.zeros(192), -1f, out, null, null),
+        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU, x, g, Tensor.zeros(192), -1f, out, null, null),
                 "layerNorm", "eps is -1.0");
-        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU2, x, g, Tensor.zeros(192), EPS, x, null, null),
+        OpFixtures.assertRejects(() -> LayerNorm.forward(CPU, x, g, Tensor.zeros(192), EPS, x, null, null),
                 "layerNorm", "out overlaps x");
-        OpFixtures.assertRejects(() -> LayerNorm.backward(CPU2, x, g, Tensor.zeros(4), Tensor.zeros(3), out,
+        OpFixtures.assertRejects(() -> LayerNorm.backward(CPU, x, g, Tensor.zeros(4), Tensor.zeros(3), out,
                 Tensor.zeros(4, 192), null, null), "layerNorm", "rstd is [3]", "expected [rows=4]");
-        OpFixtures.assertRejects(() -> LayerNorm.backward(CPU2, x, g, Tensor.zeros(4), Tensor.zeros(4), out,
+        OpFixtures.assertRejects(() -> LayerNorm.backward(CPU, x, g, Tensor.zeros(4), Tensor.zeros(4), out,
                 null, Tensor.zeros(191), null), "layerNorm", "ggamma is [191]");
     }
 }

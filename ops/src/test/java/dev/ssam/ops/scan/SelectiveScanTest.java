@@ -1,49 +1,46 @@
 package dev.ssam.ops.scan;
 
+import dev.ssam.ops.BackendUnderTest;
 import dev.ssam.ops.scan.SelectiveScan.Grads;
 import dev.ssam.ops.scan.SelectiveScan.Inputs;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.check.GuardedTensor;
 import dev.ssam.runtime.check.TensorCompare;
-import dev.ssam.runtime.check.Tolerance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Cpu against Ref on random cases, determinism, NaN handling and argument checks of {@link SelectiveScan}. */
+/**
+ * {@link SelectiveScan} on every backend against Ref: the random parity cases (awkward sizes, every
+ * option combination, the real model shape), compact tensors, requested gradients only, run-to-run
+ * determinism and NaN propagation; Cpu 1 vs 2 threads bitwise; the OpenCL state-size limit; argument
+ * checks. OpenCL cases skip without a device (fail under CI=true).
+ */
 class SelectiveScanTest {
     private static final long SEED = 20240611L;
-    private static Backend cpu;
-    private static Backend cpu1;
+    private static final Backend CPU = BackendUnderTest.CPU.backend();
 
-    @BeforeAll
-    static void start() {
-        cpu = Backend.cpu(2);
-        cpu1 = Backend.cpu(1);
+    static Stream<Arguments> cases() {
+        return BackendUnderTest.againstRef(ScanCase.parityCases());
     }
 
-    @AfterAll
-    static void stop() {
-        cpu.close();
-        cpu1.close();
+    static Stream<BackendUnderTest> backends() {
+        return BackendUnderTest.againstRef();
     }
 
-    static List<ScanCase> cases() {
-        return ScanCase.parityCases();
-    }
-
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void forwardCpuMatchesRef(ScanCase c) {
+    void forwardMatchesRef(BackendUnderTest b, ScanCase c) {
         Inputs in = c.inputs(SEED + c.hashCode());
         Tensor[] before = ScanCase.snapshot(in);
         Tensor expected = Tensor.zeros(c.batch(), c.len(), c.dInner());
@@ -54,20 +51,20 @@ class SelectiveScanTest {
         out.tensor().fill(7.5f);
         GuardedTensor state = GuardedTensor.zeros(c.batch(), c.dInner(), c.dState());
         state.tensor().fill(7.5f);
-        SelectiveScan.forward(cpu, in, out.tensor(), c.lastState() ? state.tensor() : null);
+        SelectiveScan.forward(b.backend(), in, out.tensor(), c.lastState() ? state.tensor() : null);
 
-        TensorCompare.assertClose(c + " out", expected, out.tensor(), Tolerance.CPU_VS_REF_REDUCTION);
+        TensorCompare.assertClose(c + " out", expected, out.tensor(), b.vsRefReduction());
         if (c.lastState()) {
-            TensorCompare.assertClose(c + " lastState", expectedState, state.tensor(), Tolerance.CPU_VS_REF_REDUCTION);
+            TensorCompare.assertClose(c + " lastState", expectedState, state.tensor(), b.vsRefReduction());
         }
         out.assertGuardsIntact("out");
         state.assertGuardsIntact("lastState");
         ScanCase.assertUnchanged(before, in);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void backwardCpuMatchesRef(ScanCase c) {
+    void backwardMatchesRef(BackendUnderTest b, ScanCase c) {
         Inputs in = c.inputs(SEED + c.hashCode());
         Tensor gout = c.gout(SEED - c.hashCode());
         Tensor[] before = ScanCase.snapshot(in);
@@ -75,18 +72,97 @@ class SelectiveScanTest {
         SelectiveScan.backward(Backend.ref(), in, gout, expected);
 
         ScanCase.GuardedGrads actual = ScanCase.guardedGrads(in);
-        SelectiveScan.backward(cpu, in, gout, actual.grads());
+        SelectiveScan.backward(b.backend(), in, gout, actual.grads());
 
         Tensor[] e = new ScanCase.GuardedGrads(expected, new GuardedTensor[0]).tensors();
         Tensor[] a = actual.tensors();
         for (int k = 0; k < a.length; k++) {
             if (e[k] != null) {
-                TensorCompare.assertClose(c + " " + ScanCase.GuardedGrads.NAMES[k], e[k], a[k],
-                        Tolerance.CPU_VS_REF_REDUCTION);
+                TensorCompare.assertClose(c + " " + ScanCase.GuardedGrads.NAMES[k], e[k], a[k], b.vsRefReduction());
             }
         }
         actual.assertGuardsIntact();
         ScanCase.assertUnchanged(before, in);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void compactTensorsEndingInAPartialBlockMatchRef(BackendUnderTest b) {
+        // no guard regions: the Cpu's last masked block loads and stores run past the end of each array
+        ScanCase c = ScanCase.full(2, 9, 7, 5);
+        Inputs g = c.inputs(SEED);
+        Inputs in = new Inputs(g.u().copy(), g.delta().copy(), g.A().copy(), g.B().copy(), g.C().copy(), g.D().copy(),
+                g.z().copy(), g.deltaBias().copy(), true);
+        Tensor gout = c.gout(SEED).copy();
+        Tensor expected = Tensor.zeros(2, 9, 7);
+        Tensor actual = Tensor.zeros(2, 9, 7);
+        SelectiveScan.forward(Backend.ref(), in, expected, null);
+        SelectiveScan.forward(b.backend(), in, actual, Tensor.zeros(2, 7, 5));
+        TensorCompare.assertClose("compact out", expected, actual, b.vsRefReduction());
+        Grads ge = Grads.like(in);
+        Grads ga = Grads.like(in);
+        SelectiveScan.backward(Backend.ref(), in, gout, ge);
+        SelectiveScan.backward(b.backend(), in, gout, ga);
+        TensorCompare.assertClose("compact du", ge.du(), ga.du(), b.vsRefReduction());
+        TensorCompare.assertClose("compact dDelta", ge.dDelta(), ga.dDelta(), b.vsRefReduction());
+        TensorCompare.assertClose("compact dz", ge.dz(), ga.dz(), b.vsRefReduction());
+        TensorCompare.assertClose("compact dB", ge.dB(), ga.dB(), b.vsRefReduction());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void backwardWritesOnlyTheRequestedGradients(BackendUnderTest b) {
+        ScanCase c = ScanCase.full(2, 33, 17, 8);
+        Inputs in = c.inputs(SEED);
+        Tensor gout = c.gout(SEED + 1);
+        Grads all = Grads.like(in);
+        SelectiveScan.backward(Backend.ref(), in, gout, all);
+        Tensor dB = Tensor.zeros(in.B().shape());
+        Tensor dD = Tensor.zeros(in.D().shape());
+        SelectiveScan.backward(b.backend(), in, gout, new Grads(null, null, null, dB, null, dD, null, null));
+        TensorCompare.assertClose("dB alone", all.dB(), dB, b.vsRefReduction());
+        TensorCompare.assertClose("dD alone", all.dD(), dD, b.vsRefReduction());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void resultsAreBitwiseIdenticalAcrossRuns(BackendUnderTest b) {
+        ScanCase c = ScanCase.full(2, 251, 129, 24);
+        Inputs in = c.inputs(SEED);
+        Tensor gout = c.gout(SEED + 1);
+        Tensor[] out = new Tensor[2];
+        Grads[] grads = new Grads[2];
+        for (int k = 0; k < 2; k++) {
+            out[k] = Tensor.zeros(c.batch(), c.len(), c.dInner());
+            grads[k] = Grads.like(in);
+            SelectiveScan.forward(b.backend(), in, out[k], null);
+            SelectiveScan.backward(b.backend(), in, gout, grads[k]);
+        }
+        TensorCompare.assertBitwiseEqual("out", out[0], out[1]);
+        Tensor[] g0 = new ScanCase.GuardedGrads(grads[0], new GuardedTensor[0]).tensors();
+        Tensor[] g1 = new ScanCase.GuardedGrads(grads[1], new GuardedTensor[0]).tensors();
+        for (int k = 0; k < g0.length; k++) {
+            TensorCompare.assertBitwiseEqual(ScanCase.GuardedGrads.NAMES[k], g0[k], g1[k]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void forwardPropagatesNaNInUToItsChannelOnly(BackendUnderTest under) {
+        ScanCase c = ScanCase.full(2, 7, 17, 8);
+        Inputs in = c.inputs(SEED);
+        in.u().set(Float.NaN, 1, 3, 5);
+        for (Backend b : new Backend[]{Backend.ref(), under.backend()}) {
+            Tensor out = Tensor.zeros(c.batch(), c.len(), c.dInner());
+            SelectiveScan.forward(b, in, out, null);
+            for (int t = 0; t < c.len(); t++) {
+                for (int e = 0; e < c.dInner(); e++) {
+                    boolean poisoned = e == 5 && t >= 3;
+                    assertEquals(poisoned, Float.isNaN(out.get(1, t, e)), b + " out[1, " + t + ", " + e + "]");
+                    assertTrue(Float.isFinite(out.get(0, t, e)), b + " out[0, " + t + ", " + e + "]");
+                }
+            }
+        }
     }
 
     @Test
@@ -99,7 +175,7 @@ class SelectiveScanTest {
             Grads[] grads = new Grads[2];
             // two rounds: the second one compares code that the JIT has compiled by then
             for (int round = 0; round < 2; round++) {
-                Backend[] backends = {cpu1, cpu};
+                Backend[] backends = {BackendUnderTest.cpuOneThread(), CPU};
                 for (int k = 0; k < 2; k++) {
                     out[k] = Tensor.zeros(c.batch(), c.len(), c.dInner());
                     state[k] = Tensor.zeros(c.batch(), c.dInner(), c.dState());
@@ -119,44 +195,19 @@ class SelectiveScanTest {
     }
 
     @Test
-    void cpuHandlesCompactTensorsEndingInAPartialBlock() {
-        // no guard regions: the last block's masked loads and stores run past the end of each array
-        ScanCase c = ScanCase.full(2, 9, 7, 5);
-        Inputs g = c.inputs(SEED);
-        Inputs in = new Inputs(g.u().copy(), g.delta().copy(), g.A().copy(), g.B().copy(), g.C().copy(), g.D().copy(),
-                g.z().copy(), g.deltaBias().copy(), true);
-        Tensor gout = c.gout(SEED).copy();
-        Tensor expected = Tensor.zeros(2, 9, 7);
-        Tensor actual = Tensor.zeros(2, 9, 7);
-        SelectiveScan.forward(Backend.ref(), in, expected, null);
-        SelectiveScan.forward(cpu, in, actual, Tensor.zeros(2, 7, 5));
-        TensorCompare.assertClose("compact out", expected, actual, Tolerance.CPU_VS_REF_REDUCTION);
-        Grads ge = Grads.like(in);
-        Grads ga = Grads.like(in);
-        SelectiveScan.backward(Backend.ref(), in, gout, ge);
-        SelectiveScan.backward(cpu, in, gout, ga);
-        TensorCompare.assertClose("compact du", ge.du(), ga.du(), Tolerance.CPU_VS_REF_REDUCTION);
-        TensorCompare.assertClose("compact dDelta", ge.dDelta(), ga.dDelta(), Tolerance.CPU_VS_REF_REDUCTION);
-        TensorCompare.assertClose("compact dz", ge.dz(), ga.dz(), Tolerance.CPU_VS_REF_REDUCTION);
-        TensorCompare.assertClose("compact dB", ge.dB(), ga.dB(), Tolerance.CPU_VS_REF_REDUCTION);
-    }
-
-    @Test
-    void forwardPropagatesNaNInUToItsChannelOnly() {
-        ScanCase c = ScanCase.full(2, 7, 17, 8);
+    void openClRejectsStateLargerThanThePrivateMemoryLimit() {
+        Backend gpu = BackendUnderTest.OPENCL.backend();
+        ScanCase c = ScanCase.full(1, 4, 3, 33);
         Inputs in = c.inputs(SEED);
-        in.u().set(Float.NaN, 1, 3, 5);
-        for (Backend b : new Backend[]{Backend.ref(), cpu}) {
-            Tensor out = Tensor.zeros(c.batch(), c.len(), c.dInner());
-            SelectiveScan.forward(b, in, out, null);
-            for (int t = 0; t < c.len(); t++) {
-                for (int e = 0; e < c.dInner(); e++) {
-                    boolean poisoned = e == 5 && t >= 3;
-                    assertEquals(poisoned, Float.isNaN(out.get(1, t, e)), b + " out[1, " + t + ", " + e + "]");
-                    assertTrue(Float.isFinite(out.get(0, t, e)), b + " out[0, " + t + ", " + e + "]");
-                }
-            }
-        }
+        SelectiveScan.Dims dims = SelectiveScan.check(in, Tensor.zeros(1, 4, 3), null);
+        assertFalse(SelectiveScan.supports(gpu, dims));
+        assertTrue(SelectiveScan.supports(Backend.ref(), dims));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SelectiveScan.forward(gpu, in, Tensor.zeros(1, 4, 3), null));
+        assertEquals("selectiveScan: dState is 33, the opencl scan keeps the state in private memory and supports "
+                + "dState <= 32", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> SelectiveScan.backward(gpu, in, Tensor.zeros(1, 4, 3), Grads.like(in)));
     }
 
     @Test
@@ -212,7 +263,7 @@ class SelectiveScanTest {
     void rejectsOutputOverlappingAnInput() {
         Inputs in = ScanCase.full(2, 64, 16, 8).inputs(SEED);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SelectiveScan.forward(cpu, in, in.z(), null));
+                () -> SelectiveScan.forward(CPU, in, in.z(), null));
         assertEquals("selectiveScan: out overlaps z; in-place use is not supported", e.getMessage());
     }
 
@@ -220,11 +271,11 @@ class SelectiveScanTest {
     void rejectsWrongOutputShapes() {
         Inputs in = ScanCase.full(2, 64, 16, 8).inputs(SEED);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SelectiveScan.forward(cpu, in, Tensor.zeros(2, 64, 16), Tensor.zeros(2, 8, 16)));
+                () -> SelectiveScan.forward(CPU, in, Tensor.zeros(2, 64, 16), Tensor.zeros(2, 8, 16)));
         assertEquals("selectiveScan: lastState is [2, 8, 16], expected [batch=2, dInner=16, dState=8]", e.getMessage());
         Grads wrong = new Grads(null, null, Tensor.zeros(16, 9), null, null, null, null, null);
         e = assertThrows(IllegalArgumentException.class,
-                () -> SelectiveScan.backward(cpu, in, Tensor.zeros(2, 64, 16), wrong));
+                () -> SelectiveScan.backward(CPU, in, Tensor.zeros(2, 64, 16), wrong));
         assertEquals("selectiveScan: dA is [16, 9], expected [dInner=16, dState=8]", e.getMessage());
     }
 
@@ -238,7 +289,7 @@ class SelectiveScanTest {
     }
 
     private static void assertRejected(Inputs in, String messageStart) {
-        for (Backend b : new Backend[]{Backend.ref(), cpu}) {
+        for (Backend b : new Backend[]{Backend.ref(), CPU}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> SelectiveScan.forward(b, in, Tensor.zeros(in.u().shape()), null));
             assertTrue(e.getMessage().startsWith(messageStart), e.getMessage());

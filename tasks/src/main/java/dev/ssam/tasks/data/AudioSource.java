@@ -1,8 +1,9 @@
 package dev.ssam.tasks.data;
 
 import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.AudioFiles;
 import dev.ssam.ops.audio.Resampler;
-import dev.ssam.ops.audio.WavReader;
+import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.stream.Stream;
  * fingerprint of the listing so a cache built from it can tell when it is stale.
  *
  * <ul>
- *   <li>{@link WavFiles}: WAV files, either every {@code *.wav} under a folder (recursive) or the
+ *   <li>{@link WavFiles}: audio files (WAV, FLAC, Ogg Vorbis, AIFF: {@link AudioFiles#EXTENSIONS}),
+ *       either every such file under a folder (recursive) or the
  *       training audio of a HEAR task folder (one with {@code task_metadata.json}): the files in
  *       {@code 16000/train/}, or, for k-fold tasks without a train split, in every
  *       {@code 16000/fold*}. Labels are not read. Other sample rates are resampled to 16 kHz,
@@ -114,12 +116,12 @@ public sealed interface AudioSource permits AudioSource.WavFiles, AudioSource.Sy
         }
     }
 
-    /** Every {@code *.wav} (any case) below {@code dir}, sorted by relative path. */
+    /** Every audio file ({@link AudioFiles#EXTENSIONS}, any case) below {@code dir}, sorted by relative path. */
     static AudioSource folder(Path dir) throws IOException {
         requireFolder(dir);
         List<Path> files = wavsUnder(dir, true);
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("data: no .wav files found under " + dir + " (searched recursively)");
+            throw new IllegalArgumentException("data: no .wav files found under " + dir + " (nor .flac, .ogg or .aiff; searched recursively)");
         }
         return WavFiles.of("WAV folder " + dir, dir, files);
     }
@@ -152,7 +154,7 @@ public sealed interface AudioSource permits AudioSource.WavFiles, AudioSource.Sy
 
     private static List<Path> wavsUnder(Path dir, boolean recursive) throws IOException {
         try (Stream<Path> s = recursive ? Files.walk(dir) : Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".wav"))
+            return s.filter(AudioFiles::hasAudioExtension)
                     .filter(Files::isRegularFile)
                     .sorted()
                     .toList();
@@ -196,9 +198,9 @@ public sealed interface AudioSource permits AudioSource.WavFiles, AudioSource.Sy
 
         @Override
         public float[] load(int i, Backend backend) throws IOException {
-            AudioClip clip = WavReader.read(files.get(i));
+            AudioClip clip = AudioFiles.read(files.get(i));
             if (clip.sampleRate() != Resampler.TARGET_RATE) {
-                clip = Resampler.toRate(backend, clip, Resampler.TARGET_RATE);
+                clip = Resampler.toRate(LogMel.frontEnd(backend), clip, Resampler.TARGET_RATE);
             }
             return clip.samples();
         }

@@ -185,7 +185,7 @@ public final class LogMelCache implements AutoCloseable {
                         okIndex.add(i);
                     }
                 }
-                List<Tensor> mels = ok.isEmpty() ? List.of() : LogMel.compute(backend, ok, Integer.MAX_VALUE);
+                List<Tensor> mels = ok.isEmpty() ? List.of() : LogMel.compute(LogMel.frontEnd(backend), ok, Integer.MAX_VALUE);
                 for (int j = 0; j < mels.size(); j++) {
                     Tensor m = mels.get(j); // (T, 80)
                     LogMel.normalize(m, m, LogMel.StdMode.BIASED);

@@ -48,7 +48,7 @@ public final class LogMelStats implements FeatureExtractor {
 
     @Override
     public List<float[]> embed(List<float[]> clips) {
-        List<Tensor> mels = LogMel.compute(backend, clips, Integer.MAX_VALUE);
+        List<Tensor> mels = LogMel.compute(LogMel.frontEnd(backend), clips, Integer.MAX_VALUE);
         List<float[]> out = new ArrayList<>(mels.size());
         int f = LogMel.N_MELS;
         for (Tensor m : mels) {

@@ -2,8 +2,8 @@ package dev.ssam.tasks.eval;
 
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.AudioFiles;
 import dev.ssam.ops.audio.Resampler;
-import dev.ssam.ops.audio.WavReader;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
@@ -77,10 +77,10 @@ public final class TaskEmbedder {
     }
 
     private static float[] read(HearTask.Clip c, Backend backend, Int2ObjectOpenHashMap<Resampler> resamplers) throws IOException {
-        AudioClip clip = WavReader.read(c.audio());
+        AudioClip clip = AudioFiles.read(c.audio());
         float[] pcm = clip.sampleRate() == LogMel.SAMPLE_RATE ? clip.samples()
                 : resamplers.computeIfAbsent(clip.sampleRate(), r -> Resampler.of(r, LogMel.SAMPLE_RATE))
-                .apply(backend, clip.samples());
+                .apply(LogMel.frontEnd(backend), clip.samples());
         return pcm.length < LogMel.MIN_SAMPLES ? Arrays.copyOf(pcm, LogMel.MIN_SAMPLES) : pcm;
     }
 }

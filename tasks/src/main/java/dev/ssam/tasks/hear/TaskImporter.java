@@ -2,8 +2,8 @@ package dev.ssam.tasks.hear;
 
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.AudioFiles;
 import dev.ssam.ops.audio.Resampler;
-import dev.ssam.ops.audio.WavReader;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.io.FileFormatException;
@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -25,8 +24,9 @@ import java.util.stream.Stream;
 
 /**
  * Turns simpler labelled layouts into HEAR task folders ({@link HearTask}): every clip is read
- * (WAV, any rate and channel count), mixed to mono, resampled to 16 kHz, optionally cut or
- * zero-padded to a fixed length, and written as 16-bit WAV.
+ * (WAV, FLAC, Ogg Vorbis or AIFF by {@link AudioFiles}, any rate and channel count), mixed to
+ * mono, resampled to 16 kHz, optionally cut or zero-padded to a fixed length, and written as
+ * 16-bit WAV. {@link #fromClips} writes clips whose labels and folds a builder decided.
  *
  * <ul>
  *   <li>{@link #fromClassFolders}: {@code src/<class>/**.wav}; one class per subfolder, files in
@@ -83,8 +83,57 @@ public final class TaskImporter {
         }
     }
 
+    /** Produces one clip's audio when the task is written (a file read, a sample cut, a mix). */
+    @FunctionalInterface
+    public interface AudioLoader {
+        /** The clip at its own rate; mono as {@link AudioClip} always is. */
+        AudioClip load() throws IOException;
+    }
+
+    /**
+     * One labelled clip whose fold its builder decided.
+     *
+     * @param name   output file name in the task ({@code .wav}, HEAR-safe: see {@link #flatName})
+     * @param labels the clip's labels (one for multiclass tasks)
+     * @param fold   the builder's fold key; distinct keys, sorted (numerically when all are
+     *               integers), become fold00, fold01, ...
+     * @param audio  how to get the audio
+     */
+    public record LabelledClip(String name, List<String> labels, String fold, AudioLoader audio) {
+        public LabelledClip {
+            labels = List.copyOf(labels);
+        }
+    }
+
     /** One source clip before fold assignment. */
-    private record Source(Path file, String name, List<String> labels, String fold) {
+    private record Source(Path file, String name, List<String> labels, String fold, AudioLoader audio) {
+        Source(Path file, String name, List<String> labels, String fold) {
+            this(file, name, labels, fold, () -> AudioFiles.read(file));
+        }
+    }
+
+    /** A HEAR-safe output file name ({@code .wav}) from a relative source path or any text. */
+    public static String flatName(String relative) {
+        return TaskWriter.flatName(relative);
+    }
+
+    /**
+     * Writes clips whose labels and folds a builder decided (the task builders of {@code
+     * dev.ssam.tasks.debian}); {@code notes} are recorded in the summary.
+     */
+    public static TaskSummary fromClips(Backend backend, List<LabelledClip> clips, Path out, Options o, List<String> notes)
+            throws IOException {
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException("import: no clips for task " + o.taskName());
+        }
+        List<Source> sources = new ArrayList<>(clips.size());
+        for (LabelledClip c : clips) {
+            if (c.fold() == null) {
+                throw new IllegalArgumentException("import: clip " + c.name() + " has no fold");
+            }
+            sources.add(new Source(Path.of(c.name()), c.name(), c.labels(), c.fold(), c.audio()));
+        }
+        return write(backend, sources, out, o, new ArrayList<>(notes));
     }
 
     /** Imports {@code src/<class>/...wav} into {@code out}. */
@@ -110,16 +159,16 @@ public final class TaskImporter {
             }
             int wavs = 0;
             for (Path f : files) {
-                if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".wav")) {
+                if (AudioFiles.hasAudioExtension(f)) {
                     sources.add(new Source(f, TaskWriter.flatName(src.relativize(f).toString()), List.of(label), null));
                     wavs++;
                 }
             }
             if (wavs == 0) {
-                throw new FileFormatException(src, "class folder '" + label + "' has no .wav files (empty class)");
+                throw new FileFormatException(src, "class folder '" + label + "' has no .wav files (nor .flac or .ogg; empty class)");
             }
             if (wavs < files.size()) {
-                notes.add("class '" + label + "': ignored " + (files.size() - wavs) + " non-WAV files");
+                notes.add("class '" + label + "': ignored " + (files.size() - wavs) + " non-audio files");
             }
         }
         return write(backend, sources, out, o, notes);
@@ -190,10 +239,10 @@ public final class TaskImporter {
         int padded = 0;
         for (Map.Entry<String, List<Source>> e : byFold.entrySet()) {
             for (Source s : e.getValue()) {
-                AudioClip clip = WavReader.read(s.file());
+                AudioClip clip = s.audio().load();
                 float[] pcm = clip.sampleRate() == LogMel.SAMPLE_RATE ? clip.samples()
                         : resamplers.computeIfAbsent(clip.sampleRate(), r -> Resampler.of(r, LogMel.SAMPLE_RATE))
-                        .apply(backend, clip.samples());
+                        .apply(LogMel.frontEnd(backend), clip.samples());
                 if (!Double.isNaN(o.seconds())) {
                     padded += pcm.length < target ? 1 : 0;
                     pcm = Arrays.copyOf(pcm, target);
