@@ -412,7 +412,7 @@ public record SsamConfig(int dModel, int depth, int dState, int expand, int dtRa
             throw new FileFormatException(source, "cannot infer the SSAM config: no 'blocks.i.' tensors");
         }
         if (blocks.firstInt() != 0 || blocks.lastInt() != blocks.size() - 1) {
-            throw new FileFormatException(source, "cannot infer the SSAM config: block numbers " + blocks
+            throw new FileFormatException(source, "cannot infer the SSAM config: block numbers " + java.util.Arrays.toString(blocks.toIntArray())
                     + " do not run 0.." + (blocks.size() - 1));
         }
         return blocks.size();

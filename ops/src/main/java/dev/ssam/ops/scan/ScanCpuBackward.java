@@ -15,28 +15,32 @@ import java.util.Arrays;
 /**
  * Vector API backward of {@link SelectiveScan}, lanes across channels as in {@link ScanCpu}.
  *
- * <p>Per (batch, channel block) it recomputes every state into per-worker scratch
- * ((L+1) x N x LANES floats, 386 KiB at L = 251, N = 24, 16 lanes: L2-resident) and then runs
- * the reverse-time pass. du, dDelta and dz of a block's channels belong to that block alone.
- * dA, dD and dDeltaBias are sums over batches: each (batch, block) writes its own partial and
- * they are added in batch order at the end. dB and dC are sums over channels: a work unit is a
- * batch and a fixed group of {@link #BLOCKS_PER_GROUP} blocks, which accumulates whole vectors
- * in scratch and folds the lanes (in lane order) once per group, not once per block; the
- * groups' partials are then added in group order. The unit split does not depend on the thread
- * count, so neither do the results, bit for bit.
+ * <p>Per (batch, channel block) it recomputes every state and decay exp(d A) into per-worker
+ * scratch ((L+1) x N x LANES and L x N x LANES floats) and then runs the reverse-time pass, which
+ * then needs no exponential. The strided (B, L, E) tensors are read in one pass before and written
+ * in one pass after, everything between runs on dense (L, LANES) scratch. du, dDelta and dz of a
+ * block's channels belong to that block alone. dA, dD and dDeltaBias are sums over batches: each
+ * (batch, block) writes its own partial and they are added in batch order at the end. dB and dC
+ * are sums over channels: a work unit is a batch and a group of consecutive blocks, which
+ * accumulates whole vectors in scratch and folds the lanes (in lane order) once per group, not
+ * once per block; the groups' partials are then added in group order. Groups are as large as
+ * {@link #MIN_UNITS} units per call allow, and their size depends on the batch and E only, not
+ * on the thread count, so neither do the results, bit for bit.
  */
 final class ScanCpuBackward {
     private static final VectorSpecies<Float> S = Simd.FLOAT;
     private static final int LANES = S.length();
-    /** Channel blocks that share one vector-wide dB/dC accumulator before its lanes are folded. */
-    static final int BLOCKS_PER_GROUP = 4;
+    /** Work units a call is split into at least (where E allows): enough for a few threads. */
+    static final int MIN_UNITS = 8;
 
     private ScanCpuBackward() {
     }
 
     static void backward(Backend.Cpu cpu, Dims dm, Inputs in, Tensor gout, Grads grads) {
         int blocks = ScanCpu.blocks(dm);
-        int groups = (blocks + BLOCKS_PER_GROUP - 1) / BLOCKS_PER_GROUP;
+        int perBatch = Math.min(blocks, (MIN_UNITS + dm.batch() - 1) / dm.batch());
+        int perGroup = (blocks + perBatch - 1) / perBatch;
+        int groups = (blocks + perGroup - 1) / perGroup;
         Partials p = new Partials(dm, groups);
         cpu.parallel().forRange(dm.batch() * groups, (from, to, worker) -> {
             Scratch s = new Scratch(dm);
@@ -45,7 +49,7 @@ final class ScanCpuBackward {
                 int g = unit % groups;
                 Arrays.fill(s.pB, 0f);
                 Arrays.fill(s.pC, 0f);
-                for (int blk = g * BLOCKS_PER_GROUP; blk < Math.min(blocks, (g + 1) * BLOCKS_PER_GROUP); blk++) {
+                for (int blk = g * perGroup; blk < Math.min(blocks, (g + 1) * perGroup); blk++) {
                     block(in, dm, gout, grads, b, blk * LANES, s, p);
                 }
                 int slot = unit * dm.len() * dm.dState();
@@ -63,15 +67,17 @@ final class ScanCpuBackward {
         final float[] du;    // (L, LANES) d * u
         final float[] u;     // (L, LANES) u
         final float[] g;     // (L, LANES) dL/dy before the gate
+        final float[] gz;    // (L, LANES) gout SiLU'(z)
+        final float[] sig;   // (L, LANES) softplus' of delta + bias
         final float[] ys;    // (L, LANES) sum_n C h
         final float[] hs;    // (L+1, N, LANES) states; row 0 is the zero initial state
+        final float[] dec;   // (L, N, LANES) exp(d A) of every step, kept from the recompute
         final float[] gh;    // (N, LANES) dL/dh carried backwards
         final float[] dA;    // (N, LANES) dA of the block
         final float[] dd;    // (L, LANES) dL/dd
         final float[] dup;   // (L, LANES) dL/du through the states
         final float[] pB;    // (L, N, LANES) the group's dB before folding lanes
         final float[] pC;    // (L, N, LANES) the group's dC before folding lanes
-        final float[] tmp;   // (L, LANES) a gathered input and its derivative
 
         Scratch(Dims dm) {
             int l = dm.len() * LANES;
@@ -81,15 +87,17 @@ final class ScanCpuBackward {
             du = new float[l];
             u = new float[l];
             g = new float[l];
+            gz = new float[l];
+            sig = new float[l];
             ys = new float[l];
             hs = new float[(dm.len() + 1) * nl];
+            dec = new float[dm.len() * nl];
             gh = new float[nl];
             dA = new float[nl];
             dd = new float[l];
             dup = new float[l];
             pB = new float[dm.len() * nl];
             pC = new float[dm.len() * nl];
-            tmp = new float[l];
         }
     }
 
@@ -138,35 +146,51 @@ final class ScanCpuBackward {
         Arrays.fill(s.gh, 0f);
         Arrays.fill(s.dA, 0f);
         reverse(in.B(), in.C(), bc, dm.len(), dm.dState(), s);
-        finish(in, dm, gout, grads, b, e0, s, p);
+        finish(in, dm, grads, b, e0, s, p);
         unpackDA(s.dA, dm, b, e0, p.dA);
     }
 
-    /** d = softplus(delta + bias), du = d u, u, and g = gout SiLU(z) (or gout) for every token of the block. */
+    /**
+     * One strided pass gathers delta + bias, u, gout and z of the block; then, on dense scratch,
+     * d = softplus, sig = softplus', du = d u, g = gout SiLU(z) and gz = gout SiLU'(z).
+     */
     private static void prepare(Inputs in, Dims dm, Tensor gout, int b, int e0, Scratch s) {
-        ScanCpu.prepare(in, dm, b, e0, s.u, s.d, s.du);
-        ScanCpu.gather(gout, dm, b, e0, s.g);
-        if (in.z() != null) {
-            ScanCpu.gather(in.z(), dm, b, e0, s.tmp);
-            ScanMath.silu(s.tmp, dm.len() * LANES);
-            multiply(s.g, s.tmp, dm.len() * LANES);
+        VectorMask<Float> m = S.indexInRange(e0, dm.dInner());
+        FloatVector bias = in.deltaBias() == null ? FloatVector.zero(S)
+                : FloatVector.fromArray(S, in.deltaBias().data(), in.deltaBias().offset() + e0, m);
+        int e = dm.dInner();
+        int row = b * dm.len() * e + e0;
+        boolean gated = in.z() != null;
+        for (int t = 0; t < dm.len(); t++) {
+            int i = row + t * e;
+            int tl = t * LANES;
+            FloatVector.fromArray(S, in.delta().data(), in.delta().offset() + i, m).add(bias).intoArray(s.d, tl);
+            FloatVector.fromArray(S, in.u().data(), in.u().offset() + i, m).intoArray(s.u, tl);
+            FloatVector.fromArray(S, gout.data(), gout.offset() + i, m).intoArray(s.g, tl);
+            if (gated) {
+                FloatVector.fromArray(S, in.z().data(), in.z().offset() + i, m).intoArray(s.gz, tl);
+            }
         }
-    }
-
-    /** a[i] *= b[i] for i &lt; n (n a multiple of the lane count). */
-    private static void multiply(float[] a, float[] b, int n) {
+        int n = dm.len() * LANES;
+        if (in.deltaSoftplus()) {
+            ScanMath.softplusWithGrad(s.d, s.sig, n);
+        }
         for (int i = 0; i < n; i += LANES) {
-            FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(a, i);
+            FloatVector.fromArray(S, s.u, i).mul(FloatVector.fromArray(S, s.d, i)).intoArray(s.du, i);
+        }
+        if (gated) {
+            ScanMath.gateWithGrad(s.gz, s.g, n);
         }
     }
 
-    /** The forward recurrence again, keeping every state; also ys = sum_n C h and pC += g h. */
+    /** The forward recurrence again, keeping every state and decay; also ys = sum_n C h and pC += g h. */
     private static void recompute(Tensor bT, Tensor cT, int bc, int len, int n, Scratch s) {
         float[] bm = bT.data();
         float[] cm = cT.data();
         float[] a = s.a;
         float[] hs = s.hs;
         float[] pC = s.pC;
+        float[] dec = s.dec;
         int bRow = bT.offset() + bc;
         int cRow = cT.offset() + bc;
         for (int t = 0; t < len; t++) {
@@ -179,6 +203,7 @@ final class ScanCpuBackward {
             for (int k = 0; k < n; k++) {
                 int kl = k * LANES;
                 FloatVector decay = ScanMath.exp(dt.mul(FloatVector.fromArray(S, a, kl)));
+                decay.intoArray(dec, prev + kl);
                 FloatVector hk = FloatVector.fromArray(S, hs, prev + kl).fma(decay, dut.mul(bm[bRow + k]));
                 hk.intoArray(hs, cur + kl);
                 acc = hk.fma(FloatVector.broadcast(S, cm[cRow + k]), acc);
@@ -202,6 +227,7 @@ final class ScanCpuBackward {
         float[] gh = s.gh;
         float[] dA = s.dA;
         float[] pB = s.pB;
+        float[] dec = s.dec;
         for (int t = len - 1; t >= 0; t--) {
             int bRow = bT.offset() + bc + t * n;
             int cRow = cT.offset() + bc + t * n;
@@ -213,72 +239,31 @@ final class ScanCpuBackward {
             int prev = t * n * LANES;
             for (int k = 0; k < n; k++) {
                 int kl = k * LANES;
-                FloatVector ak = FloatVector.fromArray(S, a, kl);
-                FloatVector decay = ScanMath.exp(dt.mul(ak));
                 FloatVector ghk = gt.fma(FloatVector.broadcast(S, cm[cRow + k]), FloatVector.fromArray(S, gh, kl));
-                FloatVector x = ghk.mul(FloatVector.fromArray(S, hs, prev + kl)).mul(decay);
-                ddAcc = x.fma(ak, ddAcc);
+                FloatVector ghDecay = ghk.mul(FloatVector.fromArray(S, dec, prev + kl));
+                FloatVector x = ghDecay.mul(FloatVector.fromArray(S, hs, prev + kl));
+                ddAcc = x.fma(FloatVector.fromArray(S, a, kl), ddAcc);
                 sumGhB = ghk.fma(FloatVector.broadcast(S, bm[bRow + k]), sumGhB);
                 x.fma(dt, FloatVector.fromArray(S, dA, kl)).intoArray(dA, kl);
                 ghk.fma(dut, FloatVector.fromArray(S, pB, prev + kl)).intoArray(pB, prev + kl);
-                ghk.mul(decay).intoArray(gh, kl);
+                ghDecay.intoArray(gh, kl);
             }
             FloatVector.fromArray(S, s.u, t * LANES).fma(sumGhB, ddAcc).intoArray(s.dd, t * LANES);
             sumGhB.mul(dt).intoArray(s.dup, t * LANES);
         }
     }
 
-    /** du, dDelta (through softplus and bias), dz; the block's dD and dDeltaBias partials. */
-    private static void finish(Inputs in, Dims dm, Tensor gout, Grads grads, int b, int e0, Scratch s, Partials p) {
-        int n = dm.len() * LANES;
-        if (in.deltaSoftplus()) {
-            ScanCpu.gather(in.delta(), dm, b, e0, s.tmp);
-            if (in.deltaBias() != null) {
-                addBias(s.tmp, in.deltaBias(), e0, dm);
-            }
-            ScanMath.softplusGrad(s.tmp, n);
-            multiply(s.dd, s.tmp, n);
-        }
-        if (grads.dz() != null) {
-            ScanCpu.gather(in.z(), dm, b, e0, s.tmp);
-            ScanMath.siluGrad(s.tmp, n);
-            gateGrad(in, dm, gout, grads.dz(), b, e0, s);
-        }
-        write(in, dm, grads, b, e0, s, p);
-    }
-
-    /** a[t][lane] += bias[e0 + lane]. */
-    private static void addBias(float[] a, Tensor bias, int e0, Dims dm) {
-        FloatVector bv = FloatVector.fromArray(S, bias.data(), bias.offset() + e0, S.indexInRange(e0, dm.dInner()));
-        for (int i = 0; i < dm.len() * LANES; i += LANES) {
-            FloatVector.fromArray(S, a, i).add(bv).intoArray(a, i);
-        }
-    }
-
-    /** dz = gout (ys + D u) SiLU'(z), with SiLU'(z) in tmp. */
-    private static void gateGrad(Inputs in, Dims dm, Tensor gout, Tensor dz, int b, int e0, Scratch s) {
+    /**
+     * One strided pass: du = g D + dup, dDelta = dd softplus', dz = gz (ys + D u) (masked stores);
+     * the block's dD and dDeltaBias partials.
+     */
+    private static void finish(Inputs in, Dims dm, Grads grads, int b, int e0, Scratch s, Partials p) {
         VectorMask<Float> m = S.indexInRange(e0, dm.dInner());
         int e = dm.dInner();
         int row = b * dm.len() * e + e0;
         boolean hasD = in.D() != null;
-        FloatVector dv = hasD ? FloatVector.fromArray(S, in.D().data(), in.D().offset() + e0, m) : FloatVector.zero(S);
-        for (int t = 0; t < dm.len(); t++) {
-            int tl = t * LANES;
-            FloatVector ys = FloatVector.fromArray(S, s.ys, tl);
-            if (hasD) {
-                ys = dv.fma(FloatVector.fromArray(S, s.u, tl), ys);
-            }
-            FloatVector go = FloatVector.fromArray(S, gout.data(), gout.offset() + row + t * e, m);
-            go.mul(ys).mul(FloatVector.fromArray(S, s.tmp, tl)).intoArray(dz.data(), dz.offset() + row + t * e, m);
-        }
-    }
-
-    /** du = g D + dup and dDelta = dd (masked stores); the block's dD and dDeltaBias partials. */
-    private static void write(Inputs in, Dims dm, Grads grads, int b, int e0, Scratch s, Partials p) {
-        VectorMask<Float> m = S.indexInRange(e0, dm.dInner());
-        int e = dm.dInner();
-        int row = b * dm.len() * e + e0;
-        boolean hasD = in.D() != null;
+        boolean softplus = in.deltaSoftplus();
+        boolean gateGrad = in.z() != null && grads.dz() != null;
         FloatVector dv = hasD ? FloatVector.fromArray(S, in.D().data(), in.D().offset() + e0, m) : FloatVector.zero(S);
         FloatVector sumGu = FloatVector.zero(S);
         FloatVector sumDs = FloatVector.zero(S);
@@ -286,7 +271,8 @@ final class ScanCpuBackward {
             int i = row + t * e;
             int tl = t * LANES;
             FloatVector g = FloatVector.fromArray(S, s.g, tl);
-            sumGu = g.fma(FloatVector.fromArray(S, s.u, tl), sumGu);
+            FloatVector u = FloatVector.fromArray(S, s.u, tl);
+            sumGu = g.fma(u, sumGu);
             FloatVector du = FloatVector.fromArray(S, s.dup, tl);
             if (hasD) {
                 du = g.fma(dv, du);
@@ -295,9 +281,19 @@ final class ScanCpuBackward {
                 du.intoArray(grads.du().data(), grads.du().offset() + i, m);
             }
             FloatVector ds = FloatVector.fromArray(S, s.dd, tl);
+            if (softplus) {
+                ds = ds.mul(FloatVector.fromArray(S, s.sig, tl));
+            }
             sumDs = sumDs.add(ds);
             if (grads.dDelta() != null) {
                 ds.intoArray(grads.dDelta().data(), grads.dDelta().offset() + i, m);
+            }
+            if (gateGrad) {
+                FloatVector ys = FloatVector.fromArray(S, s.ys, tl);
+                if (hasD) {
+                    ys = dv.fma(u, ys);
+                }
+                FloatVector.fromArray(S, s.gz, tl).mul(ys).intoArray(grads.dz().data(), grads.dz().offset() + i, m);
             }
         }
         int pe = b * e + e0;

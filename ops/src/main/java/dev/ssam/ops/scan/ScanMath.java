@@ -37,8 +37,8 @@ final class ScanMath {
     private static final float LN2_LO = -2.12194440e-4f;
     /** Lower clamp: keeps 2^(k-1) a normal float. */
     private static final float EXP_LO = -86.5f;
-    /** Upper clamp: log(Float.MAX_VALUE). */
-    private static final float EXP_HI = 88.72283f;
+    /** Upper clamp: above log(Float.MAX_VALUE) = 88.72284 and below 128.5 ln 2, so k stays 128. */
+    private static final float EXP_OVER = 88.8f;
     /** Softplus is the identity above this (torch's threshold for beta = 1). */
     static final float SOFTPLUS_THRESHOLD = 20f;
 
@@ -47,8 +47,10 @@ final class ScanMath {
 
     /** Lanewise e^x. */
     static FloatVector exp(FloatVector x) {
-        VectorMask<Float> over = x.compare(VectorOperators.GT, EXP_HI);
-        FloatVector xc = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO)).blend(EXP_HI, over);
+        // compare and blend keep NaN (unlike C2's fixed-up min and max, two instructions); past
+        // log(Float.MAX_VALUE), k = 128 and 2 e^r 2^127 overflows to +inf without a final blend
+        FloatVector xc = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO))
+                .blend(EXP_OVER, x.compare(VectorOperators.GT, EXP_OVER));
         FloatVector t = xc.fma(LOG2E, SHIFTER);
         FloatVector k = t.sub(SHIFTER);
         FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), xc);
@@ -62,7 +64,7 @@ final class ScanMath {
         twoExpR = twoExpR.fma(r, FloatVector.broadcast(S, 2f));
         twoExpR = twoExpR.fma(r, FloatVector.broadcast(S, 2f));
         FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return twoExpR.mul(scale).blend(Float.POSITIVE_INFINITY, over);
+        return twoExpR.mul(scale);
     }
 
     /**
@@ -86,6 +88,53 @@ final class ScanMath {
             FloatVector log1p = s.add(s).mul(p);
             FloatVector pos = x.blend(0f, x.compare(VectorOperators.LT, 0f));
             pos.add(log1p).blend(x, x.compare(VectorOperators.GT, SOFTPLUS_THRESHOLD)).intoArray(a, i);
+        }
+    }
+
+    /**
+     * grad[i] = d softplus / dx at a[i] (sigmoid, or 1 above the threshold), then a[i] = softplus(a[i])
+     * as in {@link #softplus} (within a few ulp); both from one exponential and one division (n a
+     * multiple of the lane count).
+     */
+    static void softplusWithGrad(float[] a, float[] grad, int n) {
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            FloatVector w = exp(x.abs().neg());
+            FloatVector w1 = w.add(1f);
+            FloatVector w2 = w.add(2f);
+            // one division for w / (2 + w) and for the sigmoid's 1 / (1 + w): divisions are slow
+            FloatVector inv = FloatVector.broadcast(S, 1f).div(w1.mul(w2));
+            FloatVector s = w.mul(w1).mul(inv);
+            FloatVector s2 = s.mul(s);
+            FloatVector p = s2.fma(1f / 15f, 1f / 13f);
+            p = p.fma(s2, FloatVector.broadcast(S, 1f / 11f));
+            p = p.fma(s2, FloatVector.broadcast(S, 1f / 9f));
+            p = p.fma(s2, FloatVector.broadcast(S, 1f / 7f));
+            p = p.fma(s2, FloatVector.broadcast(S, 1f / 5f));
+            p = p.fma(s2, FloatVector.broadcast(S, 1f / 3f));
+            p = p.fma(s2, FloatVector.broadcast(S, 1f));
+            FloatVector log1p = s.add(s).mul(p);
+            VectorMask<Float> neg = x.compare(VectorOperators.LT, 0f);
+            VectorMask<Float> big = x.compare(VectorOperators.GT, SOFTPLUS_THRESHOLD);
+            // sigmoid(x) = 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, with w = e^-|x|
+            FloatVector sig = w2.blend(w.mul(w2), neg).mul(inv);
+            sig.blend(1f, big).intoArray(grad, i);
+            FloatVector pos = x.blend(0f, neg);
+            pos.add(log1p).blend(x, big).intoArray(a, i);
+        }
+    }
+
+    /**
+     * The gate of the backward: with z = z[i] and go = g[i] on entry, z[i] = go SiLU'(z) and
+     * g[i] = go SiLU(z), SiLU(z) = z sigmoid(z) (one division; n a multiple of the lane count).
+     */
+    static void gateWithGrad(float[] z, float[] g, int n) {
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector x = FloatVector.fromArray(S, z, i);
+            FloatVector go = FloatVector.fromArray(S, g, i);
+            FloatVector sig = FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+            go.mul(x.mul(sig)).intoArray(g, i);
+            go.mul(sig.mul(x.mul(sig.neg().add(1f)).add(1f))).intoArray(z, i);
         }
     }
 
