@@ -12,7 +12,8 @@ import dev.ssam.runtime.Tensor;
  * (SSAM-SPEC section 3; mirrors mamba_ssm {@code Mamba.forward} with the reference scan, no
  * fused kernels, no biases except conv and dt):
  * <pre>
- *   xz = h W_in^T                    (B, L, 2E);  x = xz[..., :E], z = xz[..., E:]
+ *   x = h W_in[:E]^T, z = h W_in[E:]^T   (B, L, E) each  (the official xz split, computed as two
+ *                                     GEMMs over row views of W_in so no copy of xz is made)
  *   xc = SiLU(causal_conv1d(x))      (B, L, E)
  *   [dt_raw | B | C] = xc W_x^T      (B, L, R + 2N)
  *   dt = dt_raw W_dt^T               (B, L, E)    (dt bias is added inside the scan)
@@ -29,8 +30,9 @@ public final class MambaMixer {
      * in {@code act} (allocated for the same B and L).
      */
     public static void forward(Backend backend, BlockParams p, Tensor h, Tensor out, MixerActivations act) {
-        Matmul.linear(backend, h, p.inProj(), null, act.xz());
-        Elementwise.split(backend, act.xz(), act.x(), act.z());
+        int e = act.x().dim(-1);
+        Matmul.linear(backend, h, p.inProj().slice0(0, e), null, act.x());
+        Matmul.linear(backend, h, p.inProj().slice0(e, 2 * e), null, act.z());
         CausalConv1d.forward(backend, act.x(), p.convW(), p.convB(), true, act.xc());
         Matmul.linear(backend, act.xc(), p.xProj(), null, act.xdbl());
         Elementwise.split(backend, act.xdbl(), act.dtRaw(), act.bc());

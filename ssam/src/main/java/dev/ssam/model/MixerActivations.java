@@ -8,9 +8,8 @@ import dev.ssam.runtime.Tensor;
  * one per block because the backward pass reads them (about {@code 5 L E + L (R + 2N)} floats per
  * clip and block: 2.9 MB for SSAM-Tiny).
  *
- * @param xz   (B, L, 2E) in_proj output
- * @param x    (B, L, E) conv input (first half of xz)
- * @param z    (B, L, E) gate (second half of xz)
+ * @param x    (B, L, E) conv input (in_proj rows [0, E))
+ * @param z    (B, L, E) gate (in_proj rows [E, 2E))
  * @param xc   (B, L, E) SiLU(conv(x)): the scan input u
  * @param xdbl (B, L, R + 2N) x_proj output
  * @param dtRaw (B, L, R) low-rank delta
@@ -21,7 +20,7 @@ import dev.ssam.runtime.Tensor;
  * @param a    (E, N) A = -exp(A_log)
  * @param y    (B, L, E) gated scan output
  */
-public record MixerActivations(Tensor xz, Tensor x, Tensor z, Tensor xc, Tensor xdbl, Tensor dtRaw, Tensor bc,
+public record MixerActivations(Tensor x, Tensor z, Tensor xc, Tensor xdbl, Tensor dtRaw, Tensor bc,
                                Tensor bm, Tensor cm, Tensor dt, Tensor a, Tensor y) {
 
     /** Buffers for {@code batch} sequences of {@code len} tokens under {@code c}. */
@@ -29,7 +28,7 @@ public record MixerActivations(Tensor xz, Tensor x, Tensor z, Tensor xc, Tensor 
         int e = c.dInner();
         int n = c.dState();
         int r = c.dtRank();
-        return new MixerActivations(Tensor.zeros(batch, len, 2 * e), Tensor.zeros(batch, len, e),
+        return new MixerActivations(Tensor.zeros(batch, len, e),
                 Tensor.zeros(batch, len, e), Tensor.zeros(batch, len, e), Tensor.zeros(batch, len, r + 2 * n),
                 Tensor.zeros(batch, len, r), Tensor.zeros(batch, len, 2 * n), Tensor.zeros(batch, len, n),
                 Tensor.zeros(batch, len, n), Tensor.zeros(batch, len, e), Tensor.zeros(e, n),
