@@ -21,7 +21,7 @@ import dev.ssam.runtime.Tensor;
  *          | mean over masked patches of the per-patch MSE     ({@link Loss#MASKED})
  * </pre>
  * Activations are saved, not recomputed: {@link EncoderTrace} holds about
- * {@code depth (4 L D + 5 L E + L (R + 2N))} floats per clip (SSAM-Tiny: 41 MB per clip).
+ * {@code depth (4 L D + 5 L E + L (R + 2N))} floats per clip (SSAM-Tiny: about 45 MB per clip).
  *
  * <pre>{@code
  * Pretraining.Workspace ws = Pretraining.Workspace.allocate(p.config(), 8);
