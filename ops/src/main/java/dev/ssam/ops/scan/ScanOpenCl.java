@@ -55,21 +55,24 @@ final class ScanOpenCl {
         return s.program(SRC, "-DSSAM_NSTATE=" + d.dState());
     }
 
+    /** The scan inputs on the device (absent optional inputs are null buffers). */
+    private record Device(ClBuffer u, ClBuffer delta, ClBuffer a, ClBuffer bm, ClBuffer cm, ClBuffer dv, ClBuffer z,
+                          ClBuffer bias) {
+        static Device upload(ClSession s, Inputs in) {
+            return new Device(s.upload(in.u()), s.upload(in.delta()), s.upload(in.A()), s.upload(in.B()), s.upload(in.C()),
+                    s.upload(in.D()), s.upload(in.z()), s.upload(in.deltaBias()));
+        }
+    }
+
     static void forward(ClContext cl, Dims d, Inputs in, Tensor out, Tensor lastState) {
         requireSupported(d);
         try (ClSession s = cl.session(SelectiveScan.OP)) {
             ClProgram p = program(s, d);
-            ClBuffer u = s.upload(in.u());
-            ClBuffer delta = s.upload(in.delta());
-            ClBuffer a = s.upload(in.A());
-            ClBuffer bm = s.upload(in.B());
-            ClBuffer cm = s.upload(in.C());
-            ClBuffer dv = s.upload(in.D());
-            ClBuffer z = s.upload(in.z());
-            ClBuffer bias = s.upload(in.deltaBias());
+            Device g = Device.upload(s, in);
             ClBuffer y = s.alloc(out.size());
             ClBuffer last = lastState == null ? null : s.alloc(lastState.size());
-            s.launch2d(p, "scan_forward", d.dInner(), d.batch(), GROUP, 1, u, delta, a, bm, cm, dv, z, bias, y, last,
+            s.launch2d(p, "scan_forward", d.dInner(), d.batch(), GROUP, 1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias,
+                    y, last,
                     d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0);
             s.download(y, out);
             if (lastState != null) {
@@ -86,14 +89,7 @@ final class ScanOpenCl {
         long ble = (long) d.batch() * d.len() * d.dInner();
         try (ClSession s = cl.session(SelectiveScan.OP)) {
             ClProgram p = program(s, d);
-            ClBuffer u = s.upload(in.u());
-            ClBuffer delta = s.upload(in.delta());
-            ClBuffer a = s.upload(in.A());
-            ClBuffer bm = s.upload(in.B());
-            ClBuffer cm = s.upload(in.C());
-            ClBuffer dv = s.upload(in.D());
-            ClBuffer z = s.upload(in.z());
-            ClBuffer bias = s.upload(in.deltaBias());
+            Device g = Device.upload(s, in);
             ClBuffer go = s.upload(gout);
             ClBuffer ckpt = s.alloc((long) d.batch() * chunks * n * d.dInner()); // (B, chunks, N, E)
             ClBuffer du = grads.du() == null ? null : s.alloc(ble);
@@ -101,8 +97,8 @@ final class ScanOpenCl {
             ClBuffer dz = grads.dz() == null ? null : s.alloc(ble);
             ClBuffer partBC = s.alloc((long) d.batch() * d.len() * 2 * n * groups); // (B, L, 2N, groups)
             ClBuffer partE = s.alloc((long) d.batch() * d.dInner() * (n + 2)); // (B, E, N + 2)
-            s.launch2d(p, "scan_backward", d.dInner(), d.batch(), GROUP, 1, u, delta, a, bm, cm, dv, z, bias, go,
-                    ckpt, du, dDelta, dz, partBC, partE, d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0);
+            s.launch2d(p, "scan_backward", d.dInner(), d.batch(), GROUP, 1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z,
+                    g.bias, go, ckpt, du, dDelta, dz, partBC, partE, d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0);
             if (grads.dB() != null || grads.dC() != null) {
                 ClBuffer db = grads.dB() == null ? null : s.alloc(grads.dB().size());
                 ClBuffer dc = grads.dC() == null ? null : s.alloc(grads.dC().size());
