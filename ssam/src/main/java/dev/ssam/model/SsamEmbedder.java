@@ -36,6 +36,8 @@ public final class SsamEmbedder {
     /** Where decoding, resampling and log-mel run: the model's backend, or Ref for a GPU backend (no GPU front end yet). */
     private final Backend frontEnd;
     private final int windowBatch;
+    /** Kernels for one window on one thread (no pool: safe to share between threads). */
+    private static final Backend ONE_THREAD = Backend.cpu(1);
     /** Per calling thread: encoder buffers by window count, so repeated calls allocate nothing. */
     private final ThreadLocal<Int2ObjectOpenHashMap<SsamEncoder.Buffers>> buffers =
             ThreadLocal.withInitial(Int2ObjectOpenHashMap::new);
@@ -106,11 +108,13 @@ public final class SsamEmbedder {
         int framesPerWindow = c.gridFrames();
         int featDim = c.featureDim();
         Tensor feats = Tensor.zeros(totalWindows, framesPerWindow, featDim);   // (W, 50, 5D)
-        for (int start = 0; start < totalWindows; start += windowBatch) {
-            int end = Math.min(totalWindows, start + windowBatch);
-            int n = end - start;
-            SsamEncoder.Buffers buf = buffers.get().computeIfAbsent(n, k -> SsamEncoder.Buffers.allocate(c, k));
-            SsamEncoder.features(backend, params, input.slice0(start, end), buf, feats.slice0(start, end));
+        if (backend instanceof Backend.Cpu cpu && cpu.threads() > 1 && totalWindows >= cpu.threads()) {
+            // Whole windows per thread, each thread running one-thread kernels: windows are independent,
+            // a window's working set stays in its core's L2, and no op waits on a fork-join per layer.
+            // One-thread and multi-thread Cpu kernels give bitwise the same results.
+            cpu.parallel().forRange(totalWindows, (from, to, worker) -> encode(ONE_THREAD, input, feats, from, to));
+        } else {
+            encode(backend, input, feats, 0, totalWindows);
         }
         List<ClipEmbedding> result = new ArrayList<>(mels.size());
         w = 0;
@@ -124,6 +128,16 @@ public final class SsamEmbedder {
             w += windows[i];
         }
         return result;
+    }
+
+    /** Features (n, 50, 5D) of windows {@code [from, to)} of {@code input} into {@code feats}, windowBatch at a time. */
+    private void encode(Backend b, Tensor input, Tensor feats, int from, int to) {
+        SsamConfig c = params.config();
+        for (int start = from; start < to; start += windowBatch) {
+            int end = Math.min(to, start + windowBatch);
+            SsamEncoder.Buffers buf = buffers.get().computeIfAbsent(end - start, k -> SsamEncoder.Buffers.allocate(c, k));
+            SsamEncoder.features(b, params, input.slice0(start, end), buf, feats.slice0(start, end));
+        }
     }
 
     private static ClipEmbedding assemble(Tensor frames, int kept, double durationMs) {
