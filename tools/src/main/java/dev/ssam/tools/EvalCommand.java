@@ -119,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
                 described.add(s.name() + ": " + s.description());
             }
             EvalReport report = new EvalReport("SSAM downstream evaluation", described, pc.summary(), seeds, results,
-                    reportNotes(pc));
+                    reportNotes(pc), trainerLossCurve(model));
             ReportWriter.Written files = ReportWriter.write(outDir, report);
             out.println();
             printTable(out, ResultTable.of(results, "+-"));
@@ -129,6 +129,14 @@ public final class EvalCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** The loss curve `ssam pretrain` writes beside its model.safetensors, when the model came from it. */
+    private static Path trainerLossCurve(Path model) {
+        Path dir = model.toAbsolutePath().getParent();
+        Path curve = dir == null ? null : dir.resolve("loss.png");
+        return curve != null && java.nio.file.Files.isRegularFile(curve)
+                && java.nio.file.Files.isRegularFile(dir.resolve("metrics.jsonl")) ? curve : null;
     }
 
     private static List<String> reportNotes(ProbeConfig pc) {

@@ -20,7 +20,8 @@ class DemoCommandTest {
         CliRun run = CliRun.of("demo", "--quick", "--out", out.toString(), "--threads", "2");
         assertEquals(0, run.exit(), run.describe());
         for (String f : new String[] {"task/task_metadata.json", "pretrain/model.safetensors", "pretrain/loss.png",
-            "pretrain/metrics.jsonl", "report/report.md", "report/report.html", "report/results.json"}) {
+            "pretrain/metrics.jsonl", "report/report.md", "report/report.html", "report/results.json",
+            "report/pretrain-loss.png"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " missing\n" + run.describe());
         }
         assertTrue(run.out().contains("model") && run.out().contains("random encoder") && run.out().contains("log-mel stats"),

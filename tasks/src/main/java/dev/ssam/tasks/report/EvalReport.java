@@ -2,6 +2,7 @@ package dev.ssam.tasks.report;
 
 import dev.ssam.tasks.eval.TaskComparison;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -13,9 +14,16 @@ import java.util.List;
  * @param seeds    seeds per task
  * @param tasks    the per-task results
  * @param notes    remarks to print under the results (data provenance, skipped metrics)
+ * @param lossCurve the pretraining loss curve (PNG) of the model when it came from our trainer, or null
  */
 public record EvalReport(String title, List<String> systems, String protocol, int seeds, List<TaskComparison> tasks,
-                         List<String> notes) {
+                         List<String> notes, Path lossCurve) {
+    /** A report without a pretraining loss curve. */
+    public EvalReport(String title, List<String> systems, String protocol, int seeds, List<TaskComparison> tasks,
+                      List<String> notes) {
+        this(title, systems, protocol, seeds, tasks, notes, null);
+    }
+
     public EvalReport {
         systems = List.copyOf(systems);
         tasks = List.copyOf(tasks);

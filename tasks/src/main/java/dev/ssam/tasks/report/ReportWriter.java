@@ -47,6 +47,9 @@ public final class ReportWriter {
     public record Written(Path markdown, Path html, Path json, List<Path> charts) {
     }
 
+    /** File name of the copied pretraining loss curve. */
+    static final String LOSS_CURVE = "pretrain-loss.png";
+
     /** Writes the report into {@code dir} (created when missing; files of the same names are replaced). */
     public static Written write(Path dir, EvalReport report) throws IOException {
         Files.createDirectories(dir);
@@ -68,11 +71,20 @@ public final class ReportWriter {
             }
             perTask.add(new String[] {bars.getFileName().toString(), cmName});
         }
+        String loss = null;
+        if (report.lossCurve() != null && Files.isRegularFile(report.lossCurve())) {
+            Path copy = dir.resolve(LOSS_CURVE);
+            if (!copy.toAbsolutePath().equals(report.lossCurve().toAbsolutePath())) {
+                Files.copy(report.lossCurve(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            charts.add(copy);
+            loss = LOSS_CURVE;
+        }
         ResultTable table = ResultTable.of(report.tasks(), "±");
         Path md = dir.resolve("report.md");
-        Files.writeString(md, markdown(report, table, perTask), StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(report, table, perTask, loss), StandardCharsets.UTF_8);
         Path html = dir.resolve("report.html");
-        Files.writeString(html, html(report, table, perTask), StandardCharsets.UTF_8);
+        Files.writeString(html, html(report, table, perTask, loss), StandardCharsets.UTF_8);
         Path json = dir.resolve("results.json");
         Files.writeString(json, Json.write(json(report)) + "\n", StandardCharsets.UTF_8);
         return new Written(md, html, json, charts);
@@ -91,7 +103,7 @@ public final class ReportWriter {
         return s;
     }
 
-    private static String markdown(EvalReport r, ResultTable t, List<String[]> perTask) {
+    private static String markdown(EvalReport r, ResultTable t, List<String[]> perTask, String loss) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(r.title()).append("\n\n");
         b.append("Systems:\n\n");
@@ -127,6 +139,9 @@ public final class ReportWriter {
                 }
             }
         }
+        if (loss != null) {
+            b.append("\n## Pretraining\n\n![pretraining loss](").append(loss).append(")\n");
+        }
         if (!r.notes().isEmpty()) {
             b.append("\n## Notes\n\n");
             for (String n : r.notes()) {
@@ -140,7 +155,7 @@ public final class ReportWriter {
         return s.replace("|", "\\|");
     }
 
-    private static String html(EvalReport r, ResultTable t, List<String[]> perTask) {
+    private static String html(EvalReport r, ResultTable t, List<String[]> perTask, String loss) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(r.title()))
                 .append("</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
@@ -177,6 +192,9 @@ public final class ReportWriter {
                     b.append("<p>").append(esc(tr.system() + ": " + n)).append("</p>\n");
                 }
             }
+        }
+        if (loss != null) {
+            b.append("<h2>Pretraining</h2>\n<img src=\"").append(esc(loss)).append("\" alt=\"pretraining loss\">\n");
         }
         if (!r.notes().isEmpty()) {
             b.append("<h2>Notes</h2>\n<ul>\n");

@@ -62,6 +62,21 @@ class ReportWriterTest {
     }
 
     @Test
+    void embedsThePretrainingLossCurve() throws IOException {
+        TaskComparison c = new TaskComparison("t", "/data/t", 18, 3,
+                List.of(result("model", 0.8, true), result("random encoder", 0.3, true), result("log-mel stats", 0.5, true)));
+        Path curve = tmp.resolve("loss.png");
+        ImageIO.write(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "png", curve.toFile());
+        EvalReport report = new EvalReport("Eval", List.of("model: m", "random encoder: r", "log-mel stats: l"),
+                "probe", 2, List.of(c), List.of(), curve);
+        ReportWriter.Written w = ReportWriter.write(tmp.resolve("out"), report);
+        assertTrue(w.charts().contains(tmp.resolve("out").resolve(ReportWriter.LOSS_CURVE)), w.charts().toString());
+        assertTrue(Files.readString(w.markdown()).contains("![pretraining loss](pretrain-loss.png)"));
+        assertTrue(Files.readString(w.html()).contains("<img src=\"pretrain-loss.png\" alt=\"pretraining loss\">"));
+        assertNotNull(ImageIO.read(tmp.resolve("out").resolve(ReportWriter.LOSS_CURVE).toFile()));
+    }
+
+    @Test
     void tableCellsShowMeanAndHalfWidth() {
         assertEquals("0.500 +- 0.100", ResultTable.cell(new TInterval.Interval(0.5, 0.1, 3), "+-"));
         assertEquals("0.500 +- n/a", ResultTable.cell(new TInterval.Interval(0.5, Double.NaN, 1), "+-"));
