@@ -2,10 +2,7 @@ package dev.ssam.tools;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,25 +13,16 @@ class TasksCommandTest {
     @TempDir
     Path tmp;
 
-    private static String[] run(String... args) {
-        CommandLine cl = SsamCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @Test
     void buildsAndChecksTheSyntheticTask() {
         Path dir = tmp.resolve("syn");
-        String[] b = run("tasks", "build", "synthetic", "--out", dir.toString(), "--clips-per-class", "5", "--seconds", "0.1");
-        assertEquals("0", b[0], b[2]);
-        assertTrue(b[1].contains("built ssam-synthetic10") && b[1].contains("50 clips"), b[1]);
-        String[] c = run("tasks", "check", dir.toString());
-        assertEquals("0", c[0], c[2]);
-        assertTrue(c[1].contains("fold04: 10 clips"), c[1]);
+        CliRun b = CliRun.of("tasks", "build", "synthetic", "--out", dir.toString(), "--clips-per-class", "5", "--seconds", "0.1");
+        assertEquals(0, b.exit(), b.err());
+        assertTrue(b.out().contains("built ssam-synthetic10") && b.out().contains("50 clips"), b.out());
+        CliRun c = CliRun.of("tasks", "check", dir.toString());
+        assertEquals(0, c.exit(), c.err());
+        assertTrue(c.out().contains("fold04: 10 clips"), c.out());
     }
 
     @Test
@@ -51,22 +39,22 @@ class TasksCommandTest {
                 dev.ssam.ops.audio.WavWriter.write(f, x, 1, 16000, dev.ssam.ops.audio.WavEncoding.PCM_S16);
             }
         }
-        String[] r = run("tasks", "import", "--from-folders", src.toString(), "--out", tmp.resolve("task").toString(),
+        CliRun r = CliRun.of("tasks", "import", "--from-folders", src.toString(), "--out", tmp.resolve("task").toString(),
                 "--folds", "3", "--device", "ref");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("imported task") && r[1].contains("6 clips"), r[1]);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("imported task") && r.out().contains("6 clips"), r.out());
     }
 
     @Test
     void checkReportsBadFolderAsError() {
-        String[] r = run("tasks", "check", tmp.toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("missing task_metadata.json"), r[2]);
+        CliRun r = CliRun.of("tasks", "check", tmp.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("missing task_metadata.json"), r.err());
     }
 
     @Test
     void importNeedsExactlyOneSource() {
-        String[] r = run("tasks", "import", "--out", tmp.resolve("x").toString());
-        assertEquals("2", r[0]);
+        CliRun r = CliRun.of("tasks", "import", "--out", tmp.resolve("x").toString());
+        assertEquals(2, r.exit());
     }
 }

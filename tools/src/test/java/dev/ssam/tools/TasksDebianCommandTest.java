@@ -2,10 +2,7 @@ package dev.ssam.tools;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,15 +14,6 @@ class TasksDebianCommandTest {
     @TempDir
     Path tmp;
 
-    private static String[] run(String... args) {
-        CommandLine cl = SsamCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @Test
     void buildsKeywordsFromSourceRootAndListsThePool() throws Exception {
@@ -38,20 +26,20 @@ class TasksDebianCommandTest {
                 TestAudio.wav(voices.resolve(pack).resolve(phrase + ".ogg"), seed++, 0.5);
             }
         }
-        String[] r = run("tasks", "build", "keywords", "--source", root.toString(), "--out", tmp.resolve("kw").toString(),
+        CliRun r = CliRun.of("tasks", "build", "keywords", "--source", root.toString(), "--out", tmp.resolve("kw").toString(),
                 "--device", "ref");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("built debian-keywords") && r[1].contains("10 clips, 2 classes"), r[1]);
-        String[] p = run("tasks", "pool", "--source", root.toString(), "--out", tmp.resolve("pool").toString());
-        assertEquals("0", p[0], p[2]);
-        assertTrue(p[1].contains("5 files") && p[1].contains("10 files held out"), p[1]);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("built debian-keywords") && r.out().contains("10 clips, 2 classes"), r.out());
+        CliRun p = CliRun.of("tasks", "pool", "--source", root.toString(), "--out", tmp.resolve("pool").toString());
+        assertEquals(0, p.exit(), p.err());
+        assertTrue(p.out().contains("5 files") && p.out().contains("10 files held out"), p.out());
         assertEquals(5, Files.readAllLines(tmp.resolve("pool").resolve("pool.txt")).size());
     }
 
     @Test
     void missingPackageIsAnErrorNamingIt() {
-        String[] r = run("tasks", "build", "drums", "--source", tmp.toString(), "--out", tmp.resolve("d").toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("hydrogen-drumkits") && r[2].contains("install-data.sh"), r[2]);
+        CliRun r = CliRun.of("tasks", "build", "drums", "--source", tmp.toString(), "--out", tmp.resolve("d").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("hydrogen-drumkits") && r.err().contains("install-data.sh"), r.err());
     }
 }
