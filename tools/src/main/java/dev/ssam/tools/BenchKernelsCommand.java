@@ -33,6 +33,23 @@ public final class BenchKernelsCommand implements Runnable {
             description = "Also run numpy's matmul (OpenBLAS) at the same shapes, when python3 and numpy are present.")
     boolean peer;
 
+    /**
+     * {@code tools/bench/numpy_peer.py} of the checkout this jar was built in ({@code tools/target/ssam.jar}),
+     * else relative to the working directory.
+     */
+    static Path peerScript() {
+        try {
+            Path jar = Path.of(BenchKernelsCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path script = jar.toAbsolutePath().getParent().resolveSibling("bench").resolve("numpy_peer.py");
+            if (java.nio.file.Files.isRegularFile(script)) {
+                return script;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Not loaded from a file: fall back to the working directory.
+        }
+        return Path.of("tools", "bench", "numpy_peer.py");
+    }
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
@@ -50,7 +67,7 @@ public final class BenchKernelsCommand implements Runnable {
         }
         if (peer) {
             List<String> notes = new ArrayList<>();
-            for (String line : BenchCommand.numpyPeer(Path.of("tools", "bench", "numpy_peer.py"), notes)) {
+            for (String line : BenchCommand.numpyPeer(peerScript(), notes)) {
                 out.println(line);
             }
             notes.forEach(n -> spec.commandLine().getErr().println("ssam bench kernels: " + n));
