@@ -5,7 +5,7 @@ import dev.ssam.runtime.opencl.ClBuffer;
 import dev.ssam.runtime.opencl.ClContext;
 import dev.ssam.runtime.opencl.ClProgram;
 import dev.ssam.runtime.opencl.ClSession;
-import dev.ssam.runtime.opencl.KernelSource;
+import dev.ssam.runtime.gpu.KernelSource;
 
 /**
  * {@link Elementwise} on an OpenCL device ({@code kernels/elementwise.cl}); results equal Ref bit

@@ -4,7 +4,7 @@ import dev.ssam.runtime.opencl.ClBuffer;
 import dev.ssam.runtime.opencl.ClContext;
 import dev.ssam.runtime.opencl.ClProgram;
 import dev.ssam.runtime.opencl.ClSession;
-import dev.ssam.runtime.opencl.KernelSource;
+import dev.ssam.runtime.gpu.KernelSource;
 
 /**
  * {@link Gemm} on an OpenCL device: the portable tiled kernel {@code sgemm_tiled} of

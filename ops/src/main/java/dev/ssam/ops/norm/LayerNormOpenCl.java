@@ -5,7 +5,7 @@ import dev.ssam.runtime.opencl.ClBuffer;
 import dev.ssam.runtime.opencl.ClContext;
 import dev.ssam.runtime.opencl.ClProgram;
 import dev.ssam.runtime.opencl.ClSession;
-import dev.ssam.runtime.opencl.KernelSource;
+import dev.ssam.runtime.gpu.KernelSource;
 
 /**
  * {@link LayerNorm} on an OpenCL device ({@code kernels/layernorm.cl}): one work-group per row

@@ -5,7 +5,7 @@ import dev.ssam.runtime.opencl.ClBuffer;
 import dev.ssam.runtime.opencl.ClContext;
 import dev.ssam.runtime.opencl.ClProgram;
 import dev.ssam.runtime.opencl.ClSession;
-import dev.ssam.runtime.opencl.KernelSource;
+import dev.ssam.runtime.gpu.KernelSource;
 
 /**
  * {@link Reduce} on an OpenCL device ({@code kernels/reduce.cl}): one work-item per output with

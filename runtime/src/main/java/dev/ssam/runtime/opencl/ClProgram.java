@@ -1,5 +1,6 @@
 package dev.ssam.runtime.opencl;
 
+import dev.ssam.runtime.gpu.KernelSource;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;

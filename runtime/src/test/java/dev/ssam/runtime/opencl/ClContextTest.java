@@ -1,5 +1,6 @@
 package dev.ssam.runtime.opencl;
 
+import dev.ssam.runtime.gpu.KernelSource;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
 import org.junit.jupiter.api.BeforeEach;

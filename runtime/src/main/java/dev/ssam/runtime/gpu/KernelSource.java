@@ -1,4 +1,4 @@
-package dev.ssam.runtime.opencl;
+package dev.ssam.runtime.gpu;
 
 import java.io.IOException;
 import java.io.InputStream;

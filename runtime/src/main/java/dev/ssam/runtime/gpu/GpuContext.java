@@ -1,0 +1,24 @@
+package dev.ssam.runtime.gpu;
+
+/**
+ * One GPU device as ops see it: an in-order queue (OpenCL) or stream (CUDA), a compiled-program
+ * cache keyed by source hash and defines, a caching allocator, the device copies of host tensors
+ * ({@link GpuSession#in}, {@link GpuSession#out}) and transfer statistics. Ops run through
+ * {@link #session(String)}, one op at a time per device.
+ */
+public interface GpuContext {
+    /** The work of one op, named {@code op} in every error it raises. */
+    GpuSession session(String op);
+
+    /** A one-line description of the device (name, compute units, memory). */
+    String describe();
+
+    /** Host-device traffic since the context was made (or since {@link #resetStats()}). */
+    GpuStats stats();
+
+    /** Zeroes {@link #stats()}. */
+    void resetStats();
+
+    /** Frees cached free buffers (resident tensor copies stay). */
+    void trim();
+}
