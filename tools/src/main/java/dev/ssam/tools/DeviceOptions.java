@@ -12,8 +12,10 @@ public final class DeviceOptions {
         ref,
         /** Vector API kernels on CPU threads */
         cpu,
-        /** OpenCL kernels (a GPU, or PoCL on the CPU); each op copies its tensors to the device and back */
-        opencl
+        /** OpenCL kernels (a GPU, or PoCL on the CPU); tensors stay on the device between ops */
+        opencl,
+        /** CUDA kernels (NVRTC) and cuBLAS on an NVIDIA GPU; tensors stay on the device between ops */
+        cuda
     }
 
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
