@@ -203,8 +203,8 @@ public final class TasksCommand implements Runnable {
         public Integer call() throws Exception {
             PretrainPool.Summary s = PretrainPool.write(source, out, link);
             PrintWriter w = spec.commandLine().getOut();
-            w.println("pool in " + out + ": " + s.files() + " files, " + s.bytes() / (1 << 20) + " MiB; " + s.heldOut()
-                    + " files held out (used by tasks)");
+            w.println("pool in " + out + ": " + s.files() + " files (" + s.members() + " inside archives), "
+                    + s.bytes() / (1 << 20) + " MiB; " + s.heldOut() + " files held out (used by tasks)");
             s.perTop().forEach((k, v) -> w.println("  " + k + ": " + v + " files"));
             s.notes().forEach(n -> w.println("  note: " + n));
             w.flush();
