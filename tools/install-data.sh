@@ -6,6 +6,9 @@
 #
 #   sudo tools/install-data.sh            # the task sources (about 500 MB of packages)
 #   sudo tools/install-data.sh --tools    # also sox, fluidsynth and the GM soundfont (pitch rendering)
+#   sudo tools/install-data.sh --music    # also the music-only packages of the pretraining pool (about 1 GB:
+#                                         # `ssam tasks pool` lists them; no task uses them)
+# Options combine: --tools --music.
 set -euo pipefail
 
 packages=(
@@ -15,12 +18,24 @@ packages=(
   hedgewars-data            # keywords: 15 voice packs (GFDL-1.3)
   tuxpaint-stamps-default   # language: spoken stamp descriptions in 9 languages (GPL-2)
 )
-if [ "${1:-}" = "--tools" ]; then
-  packages+=(sox fluidsynth fluid-soundfont-gm)
-elif [ -n "${1:-}" ]; then
-  echo "usage: $0 [--tools]" >&2
-  exit 2
-fi
+music=(
+  warzone2100-music          # 4.1 h, Ogg Opus
+  planetblupi-music-ogg      # 2.7 h
+  wesnoth-1.16-music         # 2.1 h
+  nexuiz-music               # 1.4 h, Ogg inside data/music.pk3 (a ZIP archive)
+  colobot-common-sounds      # 1.1 h
+  singularity-music          # 1.1 h
+  fretsonfire-songs-muldjord # with -sectoid: 0.9 h
+  fretsonfire-songs-sectoid
+  drascula-music             # 0.8 h
+)
+for arg in "$@"; do
+  case "$arg" in
+    --tools) packages+=(sox fluidsynth fluid-soundfont-gm) ;;
+    --music) packages+=("${music[@]}") ;;
+    *) echo "usage: $0 [--tools] [--music]" >&2; exit 2 ;;
+  esac
+done
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-data.sh: apt-get not found; this script is for Debian-like systems." >&2

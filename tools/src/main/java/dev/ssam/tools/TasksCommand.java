@@ -2,7 +2,9 @@ package dev.ssam.tools;
 
 import dev.ssam.runtime.Backend;
 import dev.ssam.tasks.debian.DebianTasks;
+import dev.ssam.tasks.debian.DrumEventsTask;
 import dev.ssam.tasks.debian.PretrainPool;
+import dev.ssam.tasks.hear.EventTasks;
 import dev.ssam.tasks.hear.HearTask;
 import dev.ssam.tasks.hear.SyntheticTask;
 import dev.ssam.tasks.hear.TaskImporter;
@@ -21,8 +23,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ssam tasks}: make and check HEAR task folders ({@code build synthetic}, {@code build
- * drums|keywords|language|pitch|family|speakers} from Debian packages' audio, {@code import}, {@code check}).
+ * {@code ssam tasks}: make and check HEAR task folders ({@code build synthetic|synthetic-events}, {@code build
+ * drums|drum-events|keywords|language|pitch|family|speakers} from Debian packages' audio, {@code import},
+ * {@code check}).
  */
 @Command(name = "tasks", mixinStandardHelpOptions = true,
         description = {"HEAR task folders: build the synthetic or a Debian-sourced task, import labelled audio,",
@@ -52,8 +55,8 @@ public final class TasksCommand implements Runnable {
 
     /** {@code ssam tasks build synthetic}. */
     @Command(name = "build", mixinStandardHelpOptions = true, description = "Build a built-in task.",
-            subcommands = {Synthetic.class, Drums.class, Keywords.class, Language.class, Pitch.class, Family.class,
-                Speakers.class})
+            subcommands = {Synthetic.class, SyntheticEvents.class, Drums.class, DrumEvents.class, Keywords.class, Language.class,
+                Pitch.class, Family.class, Speakers.class})
     static final class Build implements Runnable {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -85,6 +88,67 @@ public final class TasksCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             printSummary(spec.commandLine().getOut(), "built", SyntheticTask.build(out, clipsPerClass, seconds));
+            return 0;
+        }
+    }
+
+    /** Synthetic sounds mixed at random times as a 5-fold event task. */
+    @Command(name = "synthetic-events", mixinStandardHelpOptions = true,
+            description = {"Write the synthetic event task: 0.3 s sounds of 4 procedural classes mixed at random times",
+                "(1-3 a clip, onsets and offsets in ms), 5 folds with disjoint sounds. Deterministic."})
+    static final class SyntheticEvents implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "New task folder (must not exist or be empty).")
+        Path out;
+
+        @Option(names = "--clips-per-fold", defaultValue = "40", paramLabel = "N",
+                description = "Clips per fold (default: ${DEFAULT-VALUE}).")
+        int clipsPerFold;
+
+        @Option(names = "--seconds", defaultValue = "2", paramLabel = "S", description = "Clip length in seconds (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            printSummary(spec.commandLine().getOut(), "built", EventTasks.synthetic(out, clipsPerFold, seconds));
+            return 0;
+        }
+    }
+
+    /** {@code ssam tasks build drum-events}. */
+    @Command(name = "drum-events", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Drum-hit events: 4 s clips mixing 1-6 hits of the drums task's samples at random (seeded) times,",
+                "labelled with kit piece, onset and offset; 5 folds by kit as the drums task. Metric: event onset F (200 ms)."})
+    static final class DrumEvents implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "New task folder (must not exist or be empty).")
+        Path out;
+
+        @Option(names = "--source", defaultValue = "/", paramLabel = "ROOT",
+                description = "Root the packages' files are found under (default: ${DEFAULT-VALUE}).")
+        Path source;
+
+        @Option(names = "--clips-per-fold", defaultValue = "100", paramLabel = "N",
+                description = "Clips per fold (default: ${DEFAULT-VALUE}).")
+        int clipsPerFold;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the mixing (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Mixin
+        DeviceOptions device;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            TaskSummary s;
+            try (Backend backend = device.open()) {
+                s = DrumEventsTask.build(backend, source, out, clipsPerFold, seed);
+            }
+            printSummary(spec.commandLine().getOut(), "built", s);
             return 0;
         }
     }
@@ -203,8 +267,8 @@ public final class TasksCommand implements Runnable {
         public Integer call() throws Exception {
             PretrainPool.Summary s = PretrainPool.write(source, out, link);
             PrintWriter w = spec.commandLine().getOut();
-            w.println("pool in " + out + ": " + s.files() + " files, " + s.bytes() / (1 << 20) + " MiB; " + s.heldOut()
-                    + " files held out (used by tasks)");
+            w.println("pool in " + out + ": " + s.files() + " files (" + s.members() + " inside archives), "
+                    + s.bytes() / (1 << 20) + " MiB; " + s.heldOut() + " files held out (used by tasks)");
             s.perTop().forEach((k, v) -> w.println("  " + k + ": " + v + " files"));
             s.notes().forEach(n -> w.println("  note: " + n));
             w.flush();
@@ -283,8 +347,8 @@ public final class TasksCommand implements Runnable {
             for (Path d : dirs) {
                 HearTask t = HearTask.open(d);
                 out.println(t.name() + " (" + d + "): " + t.size() + " clips, " + t.labels().size() + " classes, "
-                        + t.metadata().predictionType().json() + ", split_mode " + t.metadata().splitMode() + ", metrics "
-                        + t.metadata().evaluation());
+                        + t.metadata().embeddingType().json() + " " + t.metadata().predictionType().json() + ", split_mode "
+                        + t.metadata().splitMode() + ", metrics " + t.metadata().evaluation());
                 for (String s : t.splits()) {
                     out.println("  " + s + ": " + t.clips(s).size() + " clips");
                 }

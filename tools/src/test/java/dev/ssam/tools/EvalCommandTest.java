@@ -59,13 +59,27 @@ class EvalCommandTest {
     }
 
     @Test
-    void rejectsEventTaskWithClearMessage() throws Exception {
+    void evaluatesSyntheticEventTaskFromTheCommandLine() throws Exception {
+        Path task = tmp.resolve("events");
+        Run b = run("tasks", "build", "synthetic-events", "--out", task.toString(), "--clips-per-fold", "2", "--seconds", "1");
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("built ssam-synthetic-events") && b.out().contains("metric event_onset_200ms_fms"), b.out());
+        Run r = run("eval", "--model", GoldenFiles.resource(getClass(), "micro.safetensors").toString(), "--task", task.toString(),
+                "--probe", "linear", "--seeds", "1", "--max-epochs", "2", "--no-cache", "--out", tmp.resolve("report").toString(),
+                "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("event_onset_200ms_fms"), r.out());
+    }
+
+    @Test
+    void rejectsSceneLabelsInAnEventTask() throws Exception {
         Path task = SyntheticTask.build(tmp.resolve("synthetic"), 5, 0.1).dir();
         Path meta = task.resolve("task_metadata.json");
-        Files.writeString(meta, Files.readString(meta).replace("\"scene\"", "\"event\""));
+        Files.writeString(meta, Files.readString(meta).replace("\"scene\"", "\"event\"")
+                .replace("\"multiclass\"", "\"multilabel\""));
         Run r = run("eval", "--model", GoldenFiles.resource(getClass(), "micro.safetensors").toString(), "--task",
                 task.toString(), "--no-cache");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("event-based tasks are not supported yet"), r.err());
+        assertTrue(r.err().contains("has event \"") && r.err().contains("\"start\": ms"), r.err());
     }
 }

@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * Reads an audio file of any format this project decodes, choosing the decoder by the file's
  * signature (its first four bytes), never by its name: {@code RIFF} ({@link WavReader}), {@code
- * fLaC} ({@link FlacReader}), {@code OggS} ({@link OggVorbisReader}), {@code FORM} ({@link
- * AiffReader}). Every clip is a float mono mix at the file's own sample rate.
+ * fLaC} ({@link FlacReader}), {@code OggS} ({@link OggOpusReader} when the first packet is {@code
+ * OpusHead}, else {@link OggVorbisReader}), {@code FORM} ({@link AiffReader}). Every clip is a float mono mix at the file's own sample rate.
  *
  * <pre>{@code
  * AudioClip clip = AudioFiles.read(Path.of("Amazing.ogg"));
@@ -20,7 +20,7 @@ import java.util.Locale;
  */
 public final class AudioFiles {
     /** File name extensions of the formats {@link #read} decodes, lower case with the dot. */
-    public static final List<String> EXTENSIONS = List.of(".wav", ".flac", ".ogg", ".aif", ".aiff");
+    public static final List<String> EXTENSIONS = List.of(".wav", ".flac", ".ogg", ".opus", ".aif", ".aiff");
 
     private AudioFiles() {
     }
@@ -46,16 +46,16 @@ public final class AudioFiles {
     public static AudioClip decode(byte[] bytes, String name) throws AudioFormatException {
         if (bytes.length < 4) {
             throw new AudioFormatException(name, "file is " + bytes.length
-                    + " bytes, too short for any audio format (WAV, FLAC, Ogg Vorbis, AIFF)");
+                    + " bytes, too short for any audio format (WAV, FLAC, Ogg Vorbis, Ogg Opus, AIFF)");
         }
         String magic = new String(bytes, 0, 4, StandardCharsets.ISO_8859_1);
         return switch (magic) {
             case "RIFF", "RIFX", "RF64" -> WavReader.decode(bytes, name);
             case "fLaC" -> FlacReader.decode(bytes, name);
-            case "OggS" -> OggVorbisReader.decode(bytes, name);
+            case "OggS" -> OggOpusReader.isOpus(bytes) ? OggOpusReader.decode(bytes, name) : OggVorbisReader.decode(bytes, name);
             case "FORM" -> AiffReader.decode(bytes, name);
             default -> throw new AudioFormatException(name, "unrecognised audio format: starts with "
-                    + describe(bytes) + "; expected 'RIFF' (WAV), 'fLaC' (FLAC), 'OggS' (Ogg Vorbis) or 'FORM' (AIFF)"
+                    + describe(bytes) + "; expected 'RIFF' (WAV), 'fLaC' (FLAC), 'OggS' (Ogg Vorbis or Opus) or 'FORM' (AIFF)"
                     + hint(bytes));
         };
     }

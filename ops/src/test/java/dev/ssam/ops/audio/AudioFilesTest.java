@@ -181,7 +181,8 @@ class AudioFilesTest {
     void rejectsOggThatIsNotVorbis() {
         byte[] page = oggPage("OpusHead\u0001\u0001\u0038\u0001\u0080\u00bb\u0000\u0000\u0000\u0000\u0000"
                 .getBytes(StandardCharsets.ISO_8859_1));
-        expect(page, "not Vorbis (Ogg Opus)");
+        AudioFormatException e = assertThrows(AudioFormatException.class, () -> OggVorbisReader.decode(page, "clip"));
+        assertTrue(e.getMessage().contains("not Vorbis (Ogg Opus)"), e.getMessage());
     }
 
     @Test
@@ -190,6 +191,7 @@ class AudioFilesTest {
         assertTrue(AudioFiles.hasAudioExtension(Path.of("x.ogg")));
         assertTrue(AudioFiles.hasAudioExtension(Path.of("x.wav")));
         assertTrue(AudioFiles.hasAudioExtension(Path.of("x.aiff")));
+        assertTrue(AudioFiles.hasAudioExtension(Path.of("x.opus")));
         assertFalse(AudioFiles.hasAudioExtension(Path.of("x.mp3")));
         assertFalse(AudioFiles.hasAudioExtension(Path.of("flac")));
     }
@@ -201,7 +203,7 @@ class AudioFilesTest {
     }
 
     /** One Ogg page (beginning of stream) holding {@code body} as its single packet, with its CRC. */
-    private static byte[] oggPage(byte[] body) {
+    static byte[] oggPage(byte[] body) {
         byte[] p = new byte[28 + body.length];
         p[0] = 'O';
         p[1] = 'g';
@@ -217,7 +219,7 @@ class AudioFilesTest {
     }
 
     /** Start of the last Ogg page (the last 'OggS'). */
-    private static int lastPage(byte[] b) {
+    static int lastPage(byte[] b) {
         for (int i = b.length - 4; i >= 0; i--) {
             if (b[i] == 'O' && b[i + 1] == 'g' && b[i + 2] == 'g' && b[i + 3] == 'S') {
                 return i;
@@ -227,7 +229,7 @@ class AudioFilesTest {
     }
 
     /** Writes the Ogg CRC-32 (polynomial 0x04C11DB7, no reflection) of the page [from, to). */
-    private static void setCrc(byte[] p, int from, int to) {
+    static void setCrc(byte[] p, int from, int to) {
         for (int i = 22; i < 26; i++) {
             p[from + i] = 0;
         }
@@ -245,7 +247,7 @@ class AudioFilesTest {
     }
 
     /** 10 log10(signal power / error power) over the whole clip. */
-    private static double snrDb(float[] reference, float[] decoded) {
+    static double snrDb(float[] reference, float[] decoded) {
         double signal = 0;
         double error = 0;
         for (int i = 0; i < reference.length; i++) {

@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs the HEAR protocol of the SSAM release (docs/HEAR-PROTOCOL.md) on scene tasks and returns
- * result records; it prints nothing.
+ * Runs the HEAR protocol of the SSAM release (docs/HEAR-PROTOCOL.md) on scene tasks, and on event
+ * tasks through {@link EventEvaluator} (frame-level probe on timestamp embeddings, event onset
+ * F-measure), and returns result records; it prints nothing.
  *
  * <p>For each seed s = 0 .. seeds - 1 and each run of {@link HearTask#runs()} (k-fold: test fold i,
  * validation fold i + 1 mod k, training the rest; trainvaltest: one run): on run 0 a probe is
@@ -67,14 +68,32 @@ public final class Evaluator {
     public TaskComparison compare(HearTask task, List<FeatureExtractor> systems) throws IOException {
         List<TaskResult> results = new ArrayList<>(systems.size());
         for (FeatureExtractor fx : systems) {
-            Map<String, Tensor> e = TaskEmbedder.embed(task, fx, cache, config.clipBatch(), backend, listener);
-            results.add(evaluate(task, fx.name(), e));
+            if (task.isEvent()) {
+                Map<String, List<FeatureExtractor.Timestamps>> e = TaskEmbedder.embedTimestamps(task, fx, config.clipBatch(),
+                        backend, listener);
+                results.add(evaluateEvents(task, fx.name(), e));
+            } else {
+                Map<String, Tensor> e = TaskEmbedder.embed(task, fx, cache, config.clipBatch(), backend, listener);
+                results.add(evaluate(task, fx.name(), e));
+            }
         }
         return new TaskComparison(task.name(), task.dir().toString(), task.size(), task.labels().size(), results);
     }
 
+    /** Evaluates precomputed timestamp embeddings (split -> one per clip) of the event task {@code task}. */
+    public TaskResult evaluateEvents(HearTask task, String system, Map<String, List<FeatureExtractor.Timestamps>> embeddings) {
+        if (!task.isEvent()) {
+            throw new IllegalArgumentException("task '" + task.name() + "' is a scene task; evaluate its scene embeddings");
+        }
+        return EventEvaluator.evaluate(backend, config, listener, task, system, embeddings);
+    }
+
     /** Evaluates precomputed embeddings ({@code split -> (N, dim)}) of {@code task} under the protocol. */
     public TaskResult evaluate(HearTask task, String system, Map<String, Tensor> embeddings) {
+        if (task.isEvent()) {
+            throw new IllegalArgumentException("task '" + task.name() + "' is an event task; evaluate timestamp embeddings"
+                    + " with evaluateEvents");
+        }
         TaskMetadata meta = task.metadata();
         List<Metric> metrics = new ArrayList<>();
         List<String> notes = new ArrayList<>();

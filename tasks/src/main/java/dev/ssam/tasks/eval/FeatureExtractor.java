@@ -1,5 +1,7 @@
 package dev.ssam.tasks.eval;
 
+import dev.ssam.runtime.Tensor;
+
 import java.util.List;
 
 /**
@@ -30,4 +32,27 @@ public interface FeatureExtractor {
 
     /** One embedding per clip (16 kHz mono, at least 201 samples each), in order. */
     List<float[]> embed(List<float[]> clips);
+
+    /**
+     * Timestamp embeddings of one clip (HEAR {@code get_timestamp_embeddings}).
+     *
+     * @param frames  (T, width) one embedding per frame
+     * @param timesMs (T) each frame's time in milliseconds, ascending
+     */
+    record Timestamps(Tensor frames, float[] timesMs) {
+        public Timestamps {
+            if (frames.rank() != 2 || frames.dim(0) != timesMs.length || timesMs.length == 0) {
+                throw new IllegalArgumentException("Timestamps: frames are " + frames.shapeString() + " for "
+                        + timesMs.length + " times, expected (T, width) with T = the number of times >= 1");
+            }
+        }
+    }
+
+    /**
+     * Timestamp embeddings of each clip, for event tasks; extractors without them throw
+     * UnsupportedOperationException naming themselves.
+     */
+    default List<Timestamps> embedTimestamps(List<float[]> clips) {
+        throw new UnsupportedOperationException(name() + " has no timestamp embeddings, which event tasks need");
+    }
 }

@@ -11,6 +11,8 @@ import java.util.List;
  * The log-mel baseline: for each of the 80 bins of the SSAM front end ({@link LogMel}, before its
  * per-clip normalisation, so loudness stays visible), the mean and the population standard
  * deviation over the clip's frames: 160 values, means first. Statistics accumulate in double.
+ * Its timestamp embeddings (event tasks) are the raw log-mel frames themselves: 80 values every
+ * {@value LogMel#HOP} samples (10 ms), frame i at i * 10 ms.
  *
  * <pre>{@code
  * FeatureExtractor base = new LogMelStats(cpu);
@@ -44,6 +46,20 @@ public final class LogMelStats implements FeatureExtractor {
     @Override
     public int dim() {
         return DIM;
+    }
+
+    @Override
+    public List<Timestamps> embedTimestamps(List<float[]> clips) {
+        List<Tensor> mels = LogMel.compute(LogMel.frontEnd(backend), clips, Integer.MAX_VALUE);
+        List<Timestamps> out = new ArrayList<>(mels.size());
+        for (Tensor m : mels) {
+            float[] times = new float[m.dim(0)];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = i * 1000f * LogMel.HOP / LogMel.SAMPLE_RATE;
+            }
+            out.add(new Timestamps(m.copy(), times));
+        }
+        return out;
     }
 
     @Override

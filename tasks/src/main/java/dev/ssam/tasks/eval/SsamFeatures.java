@@ -104,6 +104,17 @@ public final class SsamFeatures implements FeatureExtractor {
         return out;
     }
 
+    /** HEAR timestamp embeddings: one (5D) row per 40 ms output frame ({@link ClipEmbedding#timestamps()}). */
+    @Override
+    public List<Timestamps> embedTimestamps(List<float[]> clips) {
+        List<ClipEmbedding> e = embedder.embedAll(clips, LogMel.SAMPLE_RATE);
+        List<Timestamps> out = new ArrayList<>(e.size());
+        for (ClipEmbedding c : e) {
+            out.add(new Timestamps(c.timestamps(), c.timesMs()));
+        }
+        return out;
+    }
+
     /** SHA-256 of the config and every named tensor (name, shape, little-endian floats), in hex. */
     static String digest(SsamParams params) {
         try {

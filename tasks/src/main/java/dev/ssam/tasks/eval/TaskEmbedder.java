@@ -76,6 +76,34 @@ public final class TaskEmbedder {
         return out;
     }
 
+    /**
+     * Timestamp embeddings of every clip per split, in split-file order, for event tasks
+     * ({@link FeatureExtractor#embedTimestamps}); they are not cached.
+     */
+    public static Map<String, List<FeatureExtractor.Timestamps>> embedTimestamps(HearTask task, FeatureExtractor fx,
+            int clipBatch, Backend backend, EvalListener listener) throws IOException {
+        Map<String, List<FeatureExtractor.Timestamps>> out = new LinkedHashMap<>();
+        int total = task.size();
+        int done = 0;
+        Int2ObjectOpenHashMap<Resampler> resamplers = new Int2ObjectOpenHashMap<>();
+        for (String split : task.splits()) {
+            List<HearTask.Clip> clips = task.clips(split);
+            List<FeatureExtractor.Timestamps> e = new ArrayList<>(clips.size());
+            for (int from = 0; from < clips.size(); from += clipBatch) {
+                int to = Math.min(clips.size(), from + clipBatch);
+                List<float[]> pcm = new ArrayList<>(to - from);
+                for (HearTask.Clip c : clips.subList(from, to)) {
+                    pcm.add(read(c, backend, resamplers));
+                }
+                e.addAll(fx.embedTimestamps(pcm));
+                done += to - from;
+                listener.embedded(fx.name(), task.name(), done, total, false);
+            }
+            out.put(split, e);
+        }
+        return out;
+    }
+
     private static float[] read(HearTask.Clip c, Backend backend, Int2ObjectOpenHashMap<Resampler> resamplers) throws IOException {
         AudioClip clip = AudioFiles.read(c.audio());
         float[] pcm = clip.sampleRate() == LogMel.SAMPLE_RATE ? clip.samples()

@@ -19,21 +19,28 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A scene-level HEAR task folder, read and checked once:
+ * A HEAR task folder, scene or event, read and checked once:
  *
  * <pre>
  *   task/task_metadata.json           {@link TaskMetadata}
- *   task/&lt;split&gt;.json                 {"file.wav": ["label", ...], ...}  for every split
+ *   task/&lt;split&gt;.json                 scene: {"file.wav": ["label", ...], ...}  for every split
+ *                                     event: {"file.wav": [{"label": "x", "start": 120.0, "end": 480.5}, ...], ...}
  *   task/labelvocabulary.csv          idx,label (optional; otherwise the sorted labels)
  *   task/16000/&lt;split&gt;/file.wav      the 16 kHz audio
  * </pre>
  *
+ * <p>Event tasks ({@code embedding_type} "event") label timed events, start and end in
+ * milliseconds from the start of the file, as hear-preprocess writes them; a file may have no
+ * events. Their {@link Clip#classes()} are the classes of the clip's events, {@link
+ * Clip#events()} the events in file order.
+ *
  * <p>{@link #open} rejects, with a message naming the folder and the problem: a missing folder or
- * {@code task_metadata.json}, invalid metadata, an event-based task (not supported yet), a missing
- * or malformed split file, a split file whose name looks like a split but is not listed in the
- * metadata (unknown split), a label for an audio file that does not exist, a multiclass clip
- * without exactly one label, an empty split, a label missing from the vocabulary, and a class
- * with no clips (empty class). Audio is not decoded here.
+ * {@code task_metadata.json}, invalid metadata, a multiclass event task (HEAR event tasks are
+ * multilabel), a missing or malformed split file, a split file whose name looks like a split but
+ * is not listed in the metadata (unknown split), a label for an audio file that does not exist, a
+ * multiclass clip without exactly one label, a scene label that is an event object and an event
+ * that is not an object with a label and finite times 0 <= start <= end, an empty split, a label
+ * missing from the vocabulary, and a class with no clips (empty class). Audio is not decoded here.
  *
  * <pre>{@code
  * HearTask task = HearTask.open(Path.of("tasks/esc50-v2.0.0-full"));
@@ -61,8 +68,31 @@ public final class HearTask {
      * @param file    its name in the split file
      * @param audio   the WAV file
      * @param classes class indices into {@link #labels()}, ascending
+     * @param events  event tasks: the clip's events in file order; scene tasks: empty
      */
-    public record Clip(String split, String file, Path audio, int[] classes) {
+    public record Clip(String split, String file, Path audio, int[] classes, List<Event> events) {
+        public Clip {
+            events = List.copyOf(events);
+        }
+
+        /** A scene clip (no events). */
+        public Clip(String split, String file, Path audio, int[] classes) {
+            this(split, file, audio, classes, List.of());
+        }
+    }
+
+    /**
+     * One timed event of an event task.
+     *
+     * @param label   class index into {@link #labels()}
+     * @param startMs onset in milliseconds from the start of the file
+     * @param endMs   offset in milliseconds, at least {@code startMs}
+     */
+    public record Event(int label, double startMs, double endMs) {
+    }
+
+    /** A label as a split file gives it: the class name, and for events the times (NaN for scene labels). */
+    private record RawLabel(String label, double start, double end) {
     }
 
     private HearTask(Path dir, TaskMetadata metadata, List<String> labels, Map<String, List<Clip>> clips) {
@@ -83,9 +113,10 @@ public final class HearTask {
                     + METADATA_FILE + ", <split>.json and " + AUDIO_DIR + "/<split>/*.wav)");
         }
         TaskMetadata meta = TaskMetadata.read(metaFile);
-        if (meta.embeddingType() == TaskMetadata.EmbeddingType.EVENT) {
-            throw new UnsupportedOperationException(dir + ": task '" + meta.taskName()
-                    + "' has embedding_type \"event\": event-based tasks are not supported yet (only scene tasks)");
+        boolean event = meta.embeddingType() == TaskMetadata.EmbeddingType.EVENT;
+        if (event && meta.predictionType() != TaskMetadata.PredictionType.MULTILABEL) {
+            throw new FileFormatException(metaFile, "embedding_type \"event\" with prediction_type \""
+                    + meta.predictionType().json() + "\": event tasks are multilabel (frames may hold several events)");
         }
         checkNoUnknownSplits(dir, meta);
         Path audioRoot = dir.resolve(AUDIO_DIR);
@@ -93,9 +124,9 @@ public final class HearTask {
             throw new FileFormatException(dir, "missing audio folder " + AUDIO_DIR + "/ (16 kHz audio is expected under "
                     + AUDIO_DIR + "/<split>/)");
         }
-        Map<String, Map<String, List<String>>> raw = new LinkedHashMap<>();
+        Map<String, Map<String, List<RawLabel>>> raw = new LinkedHashMap<>();
         for (String split : meta.splits()) {
-            raw.put(split, readSplit(dir, split, meta.predictionType()));
+            raw.put(split, readSplit(dir, split, meta.predictionType(), event));
         }
         List<String> vocabulary = vocabulary(dir, raw);
         Object2IntOpenHashMap<String> index = new Object2IntOpenHashMap<>();
@@ -105,28 +136,32 @@ public final class HearTask {
         }
         int[] perClass = new int[vocabulary.size()];
         Map<String, List<Clip>> clips = new LinkedHashMap<>();
-        for (Map.Entry<String, Map<String, List<String>>> s : raw.entrySet()) {
+        for (Map.Entry<String, Map<String, List<RawLabel>>> s : raw.entrySet()) {
             List<Clip> list = new ArrayList<>(s.getValue().size());
-            for (Map.Entry<String, List<String>> e : s.getValue().entrySet()) {
+            for (Map.Entry<String, List<RawLabel>> e : s.getValue().entrySet()) {
                 Path audio = audioRoot.resolve(s.getKey()).resolve(e.getKey());
                 if (!Files.isRegularFile(audio)) {
                     throw new FileFormatException(dir, s.getKey() + ".json labels '" + e.getKey() + "' but the audio file "
                             + dir.relativize(audio) + " does not exist");
                 }
                 IntRBTreeSet cls = new IntRBTreeSet();
-                for (String label : e.getValue()) {
-                    int c = index.getInt(label);
+                List<Event> events = new ArrayList<>();
+                for (RawLabel label : e.getValue()) {
+                    int c = index.getInt(label.label());
                     if (c < 0) {
-                        throw new FileFormatException(dir, s.getKey() + ".json labels '" + e.getKey() + "' as '" + label
+                        throw new FileFormatException(dir, s.getKey() + ".json labels '" + e.getKey() + "' as '" + label.label()
                                 + "', which is not in " + VOCABULARY_FILE);
                     }
                     cls.add(c);
+                    if (event) {
+                        events.add(new Event(c, label.start(), label.end()));
+                    }
                 }
                 int[] classes = cls.toIntArray();
                 for (int c : classes) {
                     perClass[c]++;
                 }
-                list.add(new Clip(s.getKey(), e.getKey(), audio, classes));
+                list.add(new Clip(s.getKey(), e.getKey(), audio, classes, events));
             }
             clips.put(s.getKey(), Collections.unmodifiableList(list));
         }
@@ -157,8 +192,8 @@ public final class HearTask {
         }
     }
 
-    private static Map<String, List<String>> readSplit(Path dir, String split, TaskMetadata.PredictionType type)
-            throws IOException {
+    private static Map<String, List<RawLabel>> readSplit(Path dir, String split, TaskMetadata.PredictionType type,
+            boolean event) throws IOException {
         Path file = dir.resolve(split + ".json");
         if (!Files.isRegularFile(file)) {
             throw new FileFormatException(dir, "missing " + split + ".json for split '" + split + "' listed in " + METADATA_FILE);
@@ -172,28 +207,47 @@ public final class HearTask {
         if (json.isEmpty()) {
             throw new FileFormatException(file, "split '" + split + "' has no clips");
         }
-        Map<String, List<String>> out = new LinkedHashMap<>();
+        Map<String, List<RawLabel>> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : json.entrySet()) {
             if (!(e.getValue() instanceof List<?> list)) {
                 throw new FileFormatException(file, "'" + e.getKey() + "' maps to " + Json.write(e.getValue())
-                        + ", expected a list of labels");
+                        + (event ? ", expected a list of events" : ", expected a list of labels"));
             }
-            List<String> labels = new ArrayList<>(list.size());
+            List<RawLabel> labels = new ArrayList<>(list.size());
             for (Object o : list) {
-                if (o instanceof String || o instanceof Number) {
-                    labels.add(labelString(o));
+                if (event) {
+                    labels.add(eventLabel(file, e.getKey(), o));
+                } else if (o instanceof String || o instanceof Number) {
+                    labels.add(new RawLabel(labelString(o), Double.NaN, Double.NaN));
                 } else {
                     throw new FileFormatException(file, "'" + e.getKey() + "' has label " + Json.write(o)
                             + ", expected a string or a number (event labels with onsets need an event task)");
                 }
             }
-            if (type == TaskMetadata.PredictionType.MULTICLASS && new LinkedHashSet<>(labels).size() != 1) {
-                throw new FileFormatException(file, "'" + e.getKey() + "' has " + labels.size() + " labels " + labels
-                        + ", expected exactly one in a multiclass task");
+            if (!event && type == TaskMetadata.PredictionType.MULTICLASS
+                    && new LinkedHashSet<>(labels.stream().map(RawLabel::label).toList()).size() != 1) {
+                throw new FileFormatException(file, "'" + e.getKey() + "' has " + labels.size() + " labels "
+                        + labels.stream().map(RawLabel::label).toList() + ", expected exactly one in a multiclass task");
             }
             out.put(e.getKey(), labels);
         }
         return out;
+    }
+
+    /** One event object {"label": ..., "start": ms, "end": ms} of {@code clip}. */
+    private static RawLabel eventLabel(Path file, String clip, Object o) throws FileFormatException {
+        if (!(o instanceof Map<?, ?> m) || !(m.get("label") instanceof String || m.get("label") instanceof Number)
+                || !(m.get("start") instanceof Number start) || !(m.get("end") instanceof Number end)) {
+            throw new FileFormatException(file, "'" + clip + "' has event " + Json.write(o)
+                    + ", expected {\"label\": name, \"start\": ms, \"end\": ms} in an event task");
+        }
+        double s = start.doubleValue();
+        double t = end.doubleValue();
+        if (!Double.isFinite(s) || !Double.isFinite(t) || s < 0 || t < s) {
+            throw new FileFormatException(file, "'" + clip + "' has event " + Json.write(o)
+                    + " with start " + s + " ms and end " + t + " ms, expected finite times with 0 <= start <= end");
+        }
+        return new RawLabel(labelString(m.get("label")), s, t);
     }
 
     /** Labels as HEAR stores them: strings, or numbers written without a trailing ".0". */
@@ -204,15 +258,17 @@ public final class HearTask {
         return o.toString();
     }
 
-    private static List<String> vocabulary(Path dir, Map<String, Map<String, List<String>>> raw) throws IOException {
+    private static List<String> vocabulary(Path dir, Map<String, Map<String, List<RawLabel>>> raw) throws IOException {
         Path file = dir.resolve(VOCABULARY_FILE);
         if (Files.isRegularFile(file)) {
             return readVocabulary(file);
         }
         Set<String> all = new LinkedHashSet<>();
-        for (Map<String, List<String>> s : raw.values()) {
-            for (List<String> l : s.values()) {
-                all.addAll(l);
+        for (Map<String, List<RawLabel>> s : raw.values()) {
+            for (List<RawLabel> l : s.values()) {
+                for (RawLabel r : l) {
+                    all.add(r.label());
+                }
             }
         }
         return sortLabels(all);
@@ -292,6 +348,11 @@ public final class HearTask {
                     + metadata.splits());
         }
         return c;
+    }
+
+    /** Whether the task labels timed events ({@code embedding_type} "event"). */
+    public boolean isEvent() {
+        return metadata.embeddingType() == TaskMetadata.EmbeddingType.EVENT;
     }
 
     /** The protocol's training runs ({@link DataSplit#of}). */

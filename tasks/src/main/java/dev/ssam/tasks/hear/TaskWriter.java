@@ -16,12 +16,17 @@ import java.util.stream.Stream;
 
 /**
  * Writes a HEAR task folder: 16-bit 16 kHz WAV files under {@code 16000/<split>/}, one
- * {@code <split>.json} per split (clips in the order they were added), {@code labelvocabulary.csv}
- * and {@code task_metadata.json}. The same calls give the same bytes.
+ * {@code <split>.json} per split (clips in the order they were added; scene labels as lists of
+ * names, event labels as lists of {@code {"label", "start", "end"}} objects in milliseconds),
+ * {@code labelvocabulary.csv} and {@code task_metadata.json}. The same calls give the same bytes.
  */
 final class TaskWriter {
     private final Path dir;
-    private final Map<String, Map<String, List<String>>> splits = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> splits = new LinkedHashMap<>();
+
+    /** One timed label of an event task: {@code label} from {@code startMs} to {@code endMs}. */
+    record TimedLabel(String label, double startMs, double endMs) {
+    }
 
     /** Starts a task in {@code dir}, which must not exist or be an empty folder. */
     TaskWriter(Path dir, List<String> splitNames) throws IOException {
@@ -45,17 +50,34 @@ final class TaskWriter {
 
     /** Writes one clip of 16 kHz mono samples into {@code split} as {@code file}. */
     void add(String split, String file, float[] pcm16k, List<String> labels) throws IOException {
-        Map<String, List<String>> s = splits.get(split);
+        put(split, file, pcm16k, List.copyOf(labels));
+    }
+
+    /** Writes one clip of an event task with its events (times in milliseconds). */
+    void addEvents(String split, String file, float[] pcm16k, List<TimedLabel> events) throws IOException {
+        List<Map<String, Object>> list = new java.util.ArrayList<>(events.size());
+        for (TimedLabel e : events) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("label", e.label());
+            m.put("start", e.startMs());
+            m.put("end", e.endMs());
+            list.add(m);
+        }
+        put(split, file, pcm16k, list);
+    }
+
+    private void put(String split, String file, float[] pcm16k, Object labels) throws IOException {
+        Map<String, Object> s = splits.get(split);
         if (s == null) {
             throw new IllegalArgumentException("TaskWriter: unknown split '" + split + "', expected one of " + splits.keySet());
         }
-        for (Map<String, List<String>> other : splits.values()) {
+        for (Map<String, Object> other : splits.values()) {
             if (other.containsKey(file)) {
                 throw new IllegalArgumentException("TaskWriter: file name '" + file + "' is used twice");
             }
         }
         WavWriter.write(dir.resolve(HearTask.AUDIO_DIR).resolve(split).resolve(file), pcm16k, 1, 16_000, WavEncoding.PCM_S16);
-        s.put(file, List.copyOf(labels));
+        s.put(file, labels);
     }
 
     /** Clips added to {@code split} so far. */
@@ -66,7 +88,7 @@ final class TaskWriter {
     /** Writes the split files, the vocabulary and the metadata; returns the summary. */
     TaskSummary finish(TaskMetadata meta, List<String> vocabulary, List<String> notes) throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Map.Entry<String, Map<String, List<String>>> e : splits.entrySet()) {
+        for (Map.Entry<String, Map<String, Object>> e : splits.entrySet()) {
             Files.writeString(dir.resolve(e.getKey() + ".json"), Json.write(e.getValue()) + "\n", StandardCharsets.UTF_8);
             counts.put(e.getKey(), e.getValue().size());
         }

@@ -3,8 +3,14 @@ package dev.ssam.tasks.debian;
 import dev.ssam.ops.audio.WavEncoding;
 import dev.ssam.ops.audio.WavWriter;
 import dev.ssam.runtime.Backend;
+import dev.ssam.tasks.eval.EvalConfig;
+import dev.ssam.tasks.eval.Evaluator;
+import dev.ssam.tasks.eval.LogMelStats;
+import dev.ssam.tasks.eval.TaskComparison;
+import dev.ssam.tasks.eval.TaskResult;
 import dev.ssam.tasks.hear.HearTask;
 import dev.ssam.tasks.hear.TaskSummary;
+import dev.ssam.tasks.probe.ProbeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +20,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,6 +112,39 @@ class DebianTasksTest {
         assertTrue(licence.contains("avldrums.lv2-soundfont: CC-BY-SA-3.0"), licence);
         assertTrue(licence.contains("sonic-pi-samples: CC0"), licence);
         assertTrue(licence.contains("hydrogen-drumkits/KitC: see /usr/share/doc/hydrogen-drumkits/copyright"), licence);
+    }
+
+    @Test
+    void drumEventsMixEachFoldsKitsAndEvaluateEndToEnd() throws IOException {
+        Path root = drumsTree();
+        TaskSummary s = DrumEventsTask.build(Backend.ref(), root, tmp.resolve("drum-events"), 2, 0L);
+        HearTask t = HearTask.open(s.dir());
+        assertTrue(t.isEvent());
+        assertEquals(DrumEventsTask.TASK_NAME, t.name());
+        assertEquals(10, t.size());
+        assertEquals(4.0, t.metadata().sampleDuration());
+        assertTrue(List.of("hihat-closed", "hihat-open", "kick", "snare", "tom").containsAll(t.labels()), t.labels().toString());
+        assertTrue(s.notes().stream().anyMatch(n -> n.startsWith("fold00: ") && n.contains(" hits from ")), s.notes().toString());
+        // the drums task's fold of every kit: the hits of a fold's clips are from that fold's kits only
+        HearTask drums = HearTask.open(DebianTasks.build(DebianTasks.Kind.DRUMS, Backend.ref(), root, tmp.resolve("d")).dir());
+        for (String split : t.splits()) {
+            Set<String> allowed = new HashSet<>();
+            drums.clips(split).forEach(c -> allowed.add(drums.labels().get(c.classes()[0])));
+            for (HearTask.Clip c : t.clips(split)) {
+                assertTrue(!c.events().isEmpty() && c.events().size() <= DrumEventsTask.MAX_EVENTS, c.events().toString());
+                for (HearTask.Event e : c.events()) {
+                    assertTrue(allowed.contains(t.labels().get(e.label())),
+                            split + " holds a " + t.labels().get(e.label()) + " hit, a class none of its kits has");
+                }
+            }
+        }
+        EvalConfig cfg = new EvalConfig(ProbeConfig.linear().withMaxEpochs(2), 1, 8, 0L, null);
+        TaskComparison c = new Evaluator(Backend.ref(), cfg, null).compare(t, List.of(new LogMelStats(Backend.ref())));
+        TaskResult r = c.results().getFirst();
+        assertEquals("event_onset_200ms_fms", r.primary().metric());
+        assertEquals(5, r.primary().perSeed()[0].length);
+        double f = r.primary().interval().mean();
+        assertTrue(f >= 0 && f <= 1, "onset F " + f);
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.ssam.tasks.debian;
 
 import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.AudioFiles;
 import dev.ssam.ops.audio.WavEncoding;
 import dev.ssam.ops.audio.WavWriter;
+import dev.ssam.runtime.io.FileFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,9 +18,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The speaker-count mixtures and the pretraining pool on a fake tree (WAV bytes under .ogg names). */
@@ -102,6 +107,39 @@ class SpeakersAndPoolTest {
             assertEquals(lines.size(), links.size());
             assertTrue(links.stream().allMatch(Files::isSymbolicLink));
         }
+    }
+
+    @Test
+    void poolReadsMusicFoldersAndArchiveMembers() throws IOException {
+        Path root = tree();
+        wav(root.resolve("usr/share/planetblupi/music/music000.ogg"));
+        wav(root.resolve("usr/share/scummvm/drascula/audio/track1.ogg"));
+        Path pk3 = root.resolve("usr/share/games/nexuiz/data/music.pk3");
+        Files.createDirectories(pk3.getParent());
+        Path member = tmp.resolve("member.wav");
+        wav(member);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(pk3))) {
+            for (String name : new String[] {"sound/cdtracks/b.ogg", "sound/cdtracks/a.ogg", "sound/readme.txt"}) {
+                zip.putNextEntry(new ZipEntry(name));
+                zip.write(Files.readAllBytes(member));
+                zip.closeEntry();
+            }
+        }
+        PretrainPool.Summary s = PretrainPool.write(root, tmp.resolve("pool"), true);
+        List<String> lines = Files.readAllLines(tmp.resolve("pool").resolve("pool.txt"));
+        assertTrue(lines.contains(pk3.toAbsolutePath().normalize() + "!/sound/cdtracks/a.ogg"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("planetblupi/music/music000.ogg")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("drascula/audio/track1.ogg")), lines.toString());
+        assertFalse(lines.stream().anyMatch(l -> l.endsWith("readme.txt")));
+        assertEquals(2, s.members());
+        assertEquals(2, s.perTop().get("games/nexuiz"));
+        assertTrue(s.notes().stream().anyMatch(n -> n.contains("music.pk3: 2 audio members")), s.notes().toString());
+        Path extracted = tmp.resolve("pool/files/games_nexuiz_data_music.pk3_sound_cdtracks_a.ogg");
+        assertFalse(Files.isSymbolicLink(extracted));
+        assertEquals(AudioFiles.read(member).length(), AudioFiles.read(extracted).length());
+        Files.write(root.resolve("usr/share/games/broken.pk3"), new byte[] {1, 2, 3});
+        FileFormatException e = assertThrows(FileFormatException.class, () -> PretrainPool.write(root, tmp.resolve("p2"), false));
+        assertTrue(e.getMessage().contains("broken.pk3") && e.getMessage().contains("ZIP"), e.getMessage());
     }
 
     private static float peak(float[] x) {

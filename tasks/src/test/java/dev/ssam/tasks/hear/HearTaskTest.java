@@ -137,12 +137,58 @@ class HearTaskTest {
         assertArrayEquals(new int[] {1}, t.clips("fold00").getFirst().classes());
     }
 
-    @Test
-    void rejectsEventTasksClearly() throws IOException {
+    /** The 3-fold fixture turned into an event task; fold00's a0.wav gets {@code events} (JSON list items). */
+    private Path eventTask(String events) throws IOException {
         Path d = TaskFixtures.threeFolds(tmp.resolve("t"));
         Files.writeString(d.resolve("task_metadata.json"), TaskFixtures.metadata("new_split_kfold", null, "event", "multilabel"));
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> HearTask.open(d));
-        assertMessage(e, "event-based tasks are not supported yet");
+        for (int f = 0; f < 3; f++) {
+            String first = f == 0 ? events : "{\"label\": \"a\", \"start\": 0, \"end\": 10}";
+            Files.writeString(d.resolve("fold0" + f + ".json"), "{\"a" + f + ".wav\": [" + first + "], \"b" + f
+                    + ".wav\": [{\"label\": \"b\", \"start\": 5.5, \"end\": 20}, {\"label\": \"a\", \"start\": 1, \"end\": 2}]}");
+        }
+        return d;
+    }
+
+    @Test
+    void readsEventTasks() throws IOException {
+        HearTask t = HearTask.open(eventTask("{\"label\": \"b\", \"start\": 12.5, \"end\": 40}"));
+        assertTrue(t.isEvent());
+        assertEquals(List.of("a", "b"), t.labels());
+        HearTask.Clip a0 = t.clips("fold00").getFirst();
+        assertEquals(List.of(new HearTask.Event(1, 12.5, 40)), a0.events());
+        HearTask.Clip b1 = t.clips("fold01").get(1);
+        assertEquals(List.of(new HearTask.Event(1, 5.5, 20), new HearTask.Event(0, 1, 2)), b1.events(), "file order");
+        assertArrayEquals(new int[] {0, 1}, b1.classes());
+        assertTrue(HearTask.open(eventTask("")).clips("fold00").getFirst().events().isEmpty(), "a clip may have no events");
+    }
+
+    @Test
+    void rejectsMalformedEvents() throws IOException {
+        assertMessage(assertThrows(FileFormatException.class, () -> HearTask.open(eventTask("\"a\""))),
+                "fold00.json", "'a0.wav' has event \"a\"", "expected {\"label\": name, \"start\": ms, \"end\": ms}");
+        assertMessage(assertThrows(FileFormatException.class,
+                () -> HearTask.open(eventTask("{\"label\": \"a\", \"start\": 10}"))), "'a0.wav' has event");
+        assertMessage(assertThrows(FileFormatException.class,
+                () -> HearTask.open(eventTask("{\"label\": \"a\", \"start\": 30, \"end\": 20}"))),
+                "start 30.0 ms and end 20.0 ms", "0 <= start <= end");
+        assertMessage(assertThrows(FileFormatException.class,
+                () -> HearTask.open(eventTask("{\"label\": \"a\", \"start\": -1, \"end\": 20}"))), "start -1.0 ms");
+        Path unknown = eventTask("{\"label\": \"c\", \"start\": 0, \"end\": 20}");
+        Files.writeString(unknown.resolve("labelvocabulary.csv"), "idx,label\n0,a\n1,b\n");
+        assertMessage(assertThrows(FileFormatException.class, () -> HearTask.open(unknown)), "'c'", "not in labelvocabulary.csv");
+        Path d = eventTask("{\"label\": \"b\", \"start\": 0, \"end\": 20}");
+        Files.writeString(d.resolve("labelvocabulary.csv"), "idx,label\n0,a\n1,b\n2,c\n");
+        assertMessage(assertThrows(FileFormatException.class, () -> HearTask.open(d)), "class 'c' has no clips");
+    }
+
+    @Test
+    void rejectsMulticlassEventTasksAndSceneLabelsInThem() throws IOException {
+        Path d = eventTask("{\"label\": \"b\", \"start\": 0, \"end\": 20}");
+        Files.writeString(d.resolve("task_metadata.json"), TaskFixtures.metadata("new_split_kfold", null, "event", "multiclass"));
+        assertMessage(assertThrows(FileFormatException.class, () -> HearTask.open(d)), "event tasks are multilabel");
+        Path scene = TaskFixtures.threeFolds(tmp.resolve("s"));
+        Files.writeString(scene.resolve("task_metadata.json"), TaskFixtures.metadata("new_split_kfold", null, "event", "multilabel"));
+        assertMessage(assertThrows(FileFormatException.class, () -> HearTask.open(scene)), "'a0.wav' has event \"a\"");
     }
 
     @Test
