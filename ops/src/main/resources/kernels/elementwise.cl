@@ -56,3 +56,11 @@ KERNEL void ew_columns(GLOBAL const float *src, GLOBAL float *dst, int rows, int
         dst[m * dstWidth + dstCol + i] = src[m * srcWidth + srcCol + i];
     }
 }
+
+/* out = -exp(x). */
+KERNEL void ew_neg_exp(GLOBAL const float *x, GLOBAL float *out, int n) {
+    int i = GLOBAL_ID(0);
+    if (i < n) {
+        out[i] = -expf(x[i]);
+    }
+}

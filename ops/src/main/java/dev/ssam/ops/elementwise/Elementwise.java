@@ -62,6 +62,27 @@ public final class Elementwise {
         }
     }
 
+    /**
+     * {@code out = x} on the backend's memory (a GPU keeps both on the device); bitwise, since
+     * {@code 1 * x} is exact. Unlike {@link Tensor#copyFrom}, it does not bring device data to the host.
+     */
+    public static void copy(Backend backend, Tensor x, Tensor out) {
+        scale(backend, x, 1f, out);
+    }
+
+    /**
+     * {@code out = -exp(x)} (Mamba's {@code A = -exp(A_log)}, (E, N) values per block). Ref and
+     * Cpu share the scalar loop ({@code (float) -Math.exp(x)}); GPUs use the float exp (within an ulp).
+     */
+    public static void negExp(Backend backend, Tensor x, Tensor out) {
+        Dims d = checkSame("negExp", x, null, "out", out);
+        switch (backend) {
+            case Backend.Ref r -> ElementwiseRef.negExp(d, x, out);
+            case Backend.Cpu c -> ElementwiseRef.negExp(d, x, out);
+            case Backend.Gpu g -> ElementwiseGpu.negExp(g.context(), d, x, out);
+        }
+    }
+
     /** {@code y += alpha * x} (accumulates into y). */
     public static void axpy(Backend backend, float alpha, Tensor x, Tensor y) {
         Dims d = checkSame("axpy", x, null, "y", y);

@@ -35,6 +35,13 @@ final class ElementwiseGpu {
         }
     }
 
+    static void negExp(GpuContext gpu, Elementwise.Dims d, Tensor x, Tensor out) {
+        try (GpuSession s = gpu.session("negExp")) {
+            GpuProgram p = s.program(SRC, null);
+            s.launch1d(p, "ew_neg_exp", d.width(), GROUP, s.in(x), s.out(out), d.width());
+        }
+    }
+
     static void axpy(GpuContext gpu, Elementwise.Dims d, float alpha, Tensor x, Tensor y) {
         try (GpuSession s = gpu.session("axpy")) {
             GpuProgram p = s.program(SRC, null);
