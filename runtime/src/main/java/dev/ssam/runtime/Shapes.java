@@ -1,5 +1,7 @@
 package dev.ssam.runtime;
 
+import dev.ssam.runtime.gpu.DeviceMirrors;
+
 import java.util.Arrays;
 
 /**
@@ -51,9 +53,16 @@ public final class Shapes {
         }
     }
 
-    /** Requires every element of {@code t} to be finite. */
+    /**
+     * Requires every element of {@code t} to be finite. A tensor whose newest contents are on a GPU
+     * is not checked (that would copy it to the host on every call); GPU kernels propagate NaN.
+     */
     public static void requireFinite(String op, String arg, Tensor t) {
-        float[] d = t.data();
+        if (DeviceMirrors.deviceNewer(t.storage())) {
+            return;
+        }
+        float[] d = t.storage();
+        DeviceMirrors.beforeHostRead(d);
         for (int i = t.offset(), end = t.offset() + t.size(); i < end; i++) {
             if (!Float.isFinite(d[i])) {
                 throw new IllegalArgumentException(op + ": " + arg + " holds " + d[i] + " at flat index "
@@ -64,7 +73,7 @@ public final class Shapes {
 
     /** Requires {@code out} to be a different tensor window than {@code in} (no aliasing). */
     public static void requireDistinct(String op, String outArg, Tensor out, String inArg, Tensor in) {
-        if (in != null && out.data() == in.data()
+        if (in != null && out.sharesStorage(in)
                 && out.offset() < in.offset() + in.size() && in.offset() < out.offset() + out.size()) {
             throw new IllegalArgumentException(op + ": " + outArg + " overlaps " + inArg + "; in-place use is not supported");
         }

@@ -38,18 +38,9 @@ public final class MambaMixer {
         Elementwise.split(backend, act.xdbl(), act.dtRaw(), act.bc());
         Elementwise.split(backend, act.bc(), act.bm(), act.cm());
         Matmul.linear(backend, act.dtRaw(), p.dtProjW(), null, act.dt());
-        negExp(p.aLog(), act.a());
+        Elementwise.negExp(backend, p.aLog(), act.a());
         SelectiveScan.forward(backend, act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(), act.z(),
                 p.dtProjB(), true, act.y(), null);
         Matmul.linear(backend, act.y(), p.outProj(), null, out);
-    }
-
-    /** {@code a = -exp(aLog)} element by element ((E, N), a few thousand values per block). */
-    static void negExp(Tensor aLog, Tensor a) {
-        float[] src = aLog.data();
-        float[] dst = a.data();
-        for (int i = 0, n = aLog.size(); i < n; i++) {
-            dst[a.offset() + i] = (float) -Math.exp(src[aLog.offset() + i]);
-        }
     }
 }

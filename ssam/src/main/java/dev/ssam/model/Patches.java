@@ -1,5 +1,7 @@
 package dev.ssam.model;
 
+import dev.ssam.ops.gather.Gather;
+import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Shapes;
 import dev.ssam.runtime.Tensor;
 
@@ -39,6 +41,13 @@ public final class Patches {
         Shapes.require("patchify", "out", out, Shapes.names("batch", "patches", "patchDim"), b, c.numPatches(), c.patchDim());
         Shapes.requireDistinct("patchify", "out", out, "logmel", logmel);
         copy(c, logmel, out, true);
+    }
+
+    /** {@link #patchify(SsamConfig, Tensor, Tensor)} on {@code backend} ({@link Gather#patchify}: a GPU keeps both on the device). */
+    public static void patchify(Backend backend, SsamConfig c, Tensor logmel, Tensor out) {
+        int b = Shapes.requireRank("patchify", "logmel", logmel, 3, "(batch, frames, melBins)")[0];
+        Shapes.require("patchify", "logmel", logmel, Shapes.names("batch", "frames", "melBins"), b, c.frames(), c.melBins());
+        Gather.patchify(backend, logmel, c.patchFrames(), c.patchBins(), out);
     }
 
     /** Allocates the output; see {@link #unpatchify(SsamConfig, Tensor, Tensor)}. */

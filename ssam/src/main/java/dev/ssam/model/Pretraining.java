@@ -2,6 +2,7 @@ package dev.ssam.model;
 
 import dev.ssam.ops.act.Activation;
 import dev.ssam.ops.elementwise.Elementwise;
+import dev.ssam.ops.gather.Gather;
 import dev.ssam.ops.loss.MseLoss;
 import dev.ssam.ops.matmul.Matmul;
 import dev.ssam.ops.norm.LayerNorm;
@@ -84,6 +85,7 @@ public final class Pretraining {
         final Tensor gTmp;      // (B, L, D)
         final Tensor gTok;      // (B, P, D)
         final Tensor patches;   // (B, P, Q)
+        final Tensor row0;      // (B, Q) the class-token row of predAll, dropped; zero in backward
 
         private Workspace(SsamConfig c, int batch) {
             int l = c.seqLen();
@@ -107,6 +109,7 @@ public final class Pretraining {
             gTmp = Tensor.zeros(batch, l, d);
             gTok = Tensor.zeros(batch, pn, d);
             patches = Tensor.zeros(batch, pn, q);
+            row0 = Tensor.zeros(batch, q);
         }
 
         /** Buffers for {@code batch} clips of model {@code c}. */
@@ -157,13 +160,13 @@ public final class Pretraining {
             throw new IllegalArgumentException("pretraining: workspace holds " + ws.batch() + " clips, x has " + batch);
         }
         Tensor tokens = SsamEncoder.forward(backend, p, x, mask, ws.trace);
-        ws.gTokens.copyFrom(tokens);   // keep the head input; gTokens is overwritten in backward
+        Elementwise.copy(backend, tokens, ws.gTokens);   // keep the head input; gTokens is overwritten in backward
         Matmul.linear(backend, tokens, p.pred0W(), p.pred0B(), ws.head1);
         Activation.forward(backend, Activation.GELU, ws.head1, ws.head1Act);
         Matmul.linear(backend, ws.head1Act, p.pred2W(), p.pred2B(), ws.predAll);
-        dropFirstRow(ws.predAll, ws.pred);
-        Patches.patchify(c, x.reshape(batch, c.frames(), c.melBins()), ws.patches);
-        ws.target.copyFrom(ws.patches);
+        dropFirstRow(backend, ws.predAll, ws.row0, ws.pred);
+        Patches.patchify(backend, c, x.reshape(batch, c.frames(), c.melBins()), ws.patches);
+        Elementwise.copy(backend, ws.patches, ws.target);
         if (options.normalizedPatch()) {
             normalizePatches(ws.target);
         }
@@ -185,12 +188,12 @@ public final class Pretraining {
         } else {
             MseLoss.maskedBackward(backend, ws.pred, ws.target, mask, ws.gpred);
         }
-        padFirstRow(ws.gpred, ws.gpredAll);
+        padFirstRow(backend, ws.gpred, ws.row0, ws.gpredAll);
         // Prediction head.
         Matmul.linearBackward(backend, ws.head1Act, p.pred2W(), ws.gpredAll, ws.gAct, grads.pred2W(), grads.pred2B());
         Activation.backward(backend, Activation.GELU, ws.head1, ws.gAct, ws.gHead1);
         Tensor tokens = ws.gTmp;
-        tokens.copyFrom(ws.gTokens);
+        Elementwise.copy(backend, ws.gTokens, tokens);
         Matmul.linearBackward(backend, tokens, p.pred0W(), ws.gHead1, ws.gTokens, grads.pred0W(), grads.pred0B());
         // Encoder norm.
         LayerNorm.backward(backend, t.finalIn().reshape(batch * l, d), p.encoderNormW(), t.finalMean(), t.finalRstd(),
@@ -209,62 +212,22 @@ public final class Pretraining {
 
     /** Gradients of cls_token, mask_token and the patch embedding from the sequence gradient {@code ws.gR}. */
     private static void embedBackward(Backend backend, SsamParams p, Tensor mask, SsamParams grads, Workspace ws) {
-        SsamConfig c = p.config();
-        int batch = ws.batch();
-        int pn = c.numPatches();
-        int d = c.dModel();
-        float[] gs = ws.gR.data();
-        double[] cls = new double[d];
-        double[] mtok = new double[d];
-        float[] gt = ws.gTok.data();
-        for (int b = 0; b < batch; b++) {
-            int row0 = b * (pn + 1) * d;
-            for (int j = 0; j < d; j++) {
-                cls[j] += gs[row0 + j];
-            }
-            for (int k = 0; k < pn; k++) {
-                int src = row0 + (k + 1) * d;
-                int dst = (b * pn + k) * d;
-                boolean masked = mask.data()[mask.offset() + b * pn + k] != 0f;
-                for (int j = 0; j < d; j++) {
-                    if (masked) {
-                        mtok[j] += gs[src + j];
-                        gt[dst + j] = 0f;
-                    } else {
-                        gt[dst + j] = gs[src + j];
-                    }
-                }
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            grads.clsToken().data()[grads.clsToken().offset() + j] = (float) cls[j];
-            grads.maskToken().data()[grads.maskToken().offset() + j] = (float) mtok[j];
-        }
-        grads.posEmbed().fill(0f);
+        Gather.tokensBackward(backend, ws.gR, mask, ws.gTok, grads.clsToken(), grads.maskToken());
+        Elementwise.fill(backend, grads.posEmbed(), 0f);
         Matmul.linearBackward(backend, ws.patches, p.patchEmbedW(), ws.gTok, null, grads.patchEmbedW(), grads.patchEmbedB());
     }
 
-    /** (B, L, Q) -> (B, L - 1, Q) without row 0 of each clip. */
-    static void dropFirstRow(Tensor src, Tensor dst) {
+    /** (B, L, Q) -> (B, L - 1, Q) without row 0 of each clip (which goes to {@code row0} (B, Q)). */
+    static void dropFirstRow(Backend backend, Tensor src, Tensor row0, Tensor dst) {
         int batch = src.dim(0);
-        int rows = dst.dim(1);
-        int q = dst.dim(2);
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(src.data(), src.offset() + (b * (rows + 1) + 1) * q, dst.data(), dst.offset() + b * rows * q,
-                    rows * q);
-        }
+        Elementwise.split(backend, src.reshape(batch, src.size() / batch), row0, dst.reshape(batch, dst.size() / batch));
     }
 
-    /** (B, L - 1, Q) -> (B, L, Q) with a zero row 0 per clip (adjoint of {@link #dropFirstRow}). */
-    static void padFirstRow(Tensor src, Tensor dst) {
+    /** (B, L - 1, Q) -> (B, L, Q) with a zero row 0 per clip (adjoint of {@link #dropFirstRow}); zeroes {@code row0}. */
+    static void padFirstRow(Backend backend, Tensor src, Tensor row0, Tensor dst) {
         int batch = src.dim(0);
-        int rows = src.dim(1);
-        int q = src.dim(2);
-        for (int b = 0; b < batch; b++) {
-            java.util.Arrays.fill(dst.data(), dst.offset() + b * (rows + 1) * q, dst.offset() + (b * (rows + 1) + 1) * q, 0f);
-            System.arraycopy(src.data(), src.offset() + b * rows * q, dst.data(), dst.offset() + (b * (rows + 1) + 1) * q,
-                    rows * q);
-        }
+        Elementwise.fill(backend, row0, 0f);
+        Elementwise.concat(backend, row0, src.reshape(batch, src.size() / batch), dst.reshape(batch, dst.size() / batch));
     }
 
     /** Per patch: (v - mean) / sqrt(var + 1e-6), unbiased variance over the Q values (MAE norm_pix_loss). */
@@ -291,8 +254,8 @@ public final class Pretraining {
     }
 
     private static boolean anyMasked(Tensor mask) {
-        for (int i = 0; i < mask.size(); i++) {
-            if (mask.data()[mask.offset() + i] != 0f) {
+        for (float m : mask.toArray()) {   // a read: a device copy of the mask stays current
+            if (m != 0f) {
                 return true;
             }
         }

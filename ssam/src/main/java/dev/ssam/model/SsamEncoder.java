@@ -1,6 +1,7 @@
 package dev.ssam.model;
 
 import dev.ssam.ops.elementwise.Elementwise;
+import dev.ssam.ops.gather.Gather;
 import dev.ssam.ops.matmul.Matmul;
 import dev.ssam.ops.norm.LayerNorm;
 import dev.ssam.runtime.Backend;
@@ -117,13 +118,13 @@ public final class SsamEncoder {
         for (int i = 0; i < c.depth(); i++) {
             BlockParams bp = p.blocks().get(i);
             if (i == 0) {
-                r.copyFrom(seq);
+                Elementwise.copy(backend, seq, r);
             } else {
                 Elementwise.add(backend, r, h, r);
             }
             Tensor norm = trace != null ? trace.normed().get(i) : buf.hn;
             if (trace != null) {
-                trace.residual().get(i).copyFrom(r);
+                Elementwise.copy(backend, r, trace.residual().get(i));
             }
             LayerNorm.forward(backend, r.reshape(batch * l, d), bp.normW(), bp.normB(), (float) c.normEps(),
                     norm.reshape(batch * l, d), trace != null ? trace.mean().get(i) : null,
@@ -133,7 +134,7 @@ public final class SsamEncoder {
         }
         Elementwise.add(backend, r, h, r);
         if (trace != null) {
-            trace.finalIn().copyFrom(r);
+            Elementwise.copy(backend, r, trace.finalIn());
         }
         LayerNorm.forward(backend, r.reshape(batch * l, d), p.encoderNormW(), p.encoderNormB(), (float) c.normEps(),
                 buf.tokens.reshape(batch * l, d), trace != null ? trace.finalMean() : null,
@@ -164,27 +165,10 @@ public final class SsamEncoder {
         int batch = logmel.dim(0);
         int pn = c.numPatches();
         int d = c.dModel();
-        Tensor patches = Patches.patchify(c, logmel);                 // (B, P, Q)
+        Tensor patches = Tensor.zeros(batch, pn, c.patchDim());       // (B, P, Q)
+        Patches.patchify(backend, c, logmel, patches);
         Tensor tok = Tensor.zeros(batch, pn, d);                      // (B, P, D)
         Matmul.linear(backend, patches, p.patchEmbedW(), p.patchEmbedB(), tok);
-        float[] pos = p.posEmbed().data();
-        int po = p.posEmbed().offset();
-        float[] cls = p.clsToken().data();
-        float[] mtok = p.maskToken().data();
-        float[] s = seq.data();
-        for (int b = 0; b < batch; b++) {
-            int row0 = seq.offset() + b * (pn + 1) * d;
-            for (int j = 0; j < d; j++) {
-                s[row0 + j] = cls[p.clsToken().offset() + j] + pos[po + j];
-            }
-            for (int k = 0; k < pn; k++) {
-                int dst = row0 + (k + 1) * d;
-                boolean masked = mask != null && mask.data()[mask.offset() + b * pn + k] != 0f;
-                for (int j = 0; j < d; j++) {
-                    s[dst + j] = masked ? mtok[p.maskToken().offset() + j]
-                            : tok.data()[(b * pn + k) * d + j] + pos[po + (k + 1) * d + j];
-                }
-            }
-        }
+        Gather.tokens(backend, tok, p.posEmbed(), p.clsToken(), p.maskToken(), mask, seq);
     }
 }

@@ -176,12 +176,12 @@ public record SsamParams(SsamConfig config, Tensor clsToken, Tensor posEmbed, Te
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (ParamNames.Global g : ParamNames.Global.values()) {
             Tensor t = tensor(g);
-            m.put(g.key(), Tensor.view(t.data(), t.offset(), g.shape(config)));
+            m.put(g.key(), Tensor.view(t.storage(), t.offset(), g.shape(config)));   // a view: no device sync
         }
         for (int i = 0; i < blocks.size(); i++) {
             for (ParamNames.Block b : ParamNames.Block.values()) {
                 Tensor t = blocks.get(i).tensor(b);
-                m.put(b.key(i), Tensor.view(t.data(), t.offset(), b.shape(config)));
+                m.put(b.key(i), Tensor.view(t.storage(), t.offset(), b.shape(config)));
             }
         }
         return Collections.unmodifiableMap(m);
@@ -211,11 +211,11 @@ public record SsamParams(SsamConfig config, Tensor clsToken, Tensor posEmbed, Te
      *                               built with the canonical constructor from separate tensors)
      */
     public Tensor flat() {
-        float[] data = clsToken.data();
+        float[] data = clsToken.storage();   // identity only: device copies stay current
         int start = clsToken.offset();
         int at = start;
         for (Tensor t : named().values()) {
-            if (t.data() != data || t.offset() != at) {
+            if (t.storage() != data || t.offset() != at) {
                 throw new IllegalStateException("SsamParams.flat: tensors are not contiguous in one buffer;"
                         + " use SsamParams.copy() first");
             }

@@ -26,6 +26,15 @@ final class ElementwiseRef {
         }
     }
 
+    static void negExp(Elementwise.Dims d, Tensor x, Tensor out) {
+        float[] xs = x.data();
+        float[] o = out.data();
+        for (int i = 0; i < d.width(); i++) {
+            // out = -exp(x), in double, rounded once
+            o[out.offset() + i] = (float) -Math.exp(xs[x.offset() + i]);
+        }
+    }
+
     static void axpy(Elementwise.Dims d, float alpha, Tensor x, Tensor y) {
         for (int i = 0; i < d.width(); i++) {
             // y = y + alpha * x, two roundings

@@ -79,8 +79,9 @@ public final class MseLoss {
         double[] patch = patchSums(backend, d, pred, target);
         double total = 0;
         double count = 0;
+        float[] weights = mask.toArray(); // (B*P); a read that leaves a device copy of the mask current
         for (int i = 0; i < d.rows(); i++) {
-            double w = mask.data()[mask.offset() + i];
+            double w = weights[i];
             total += patch[i] / d.values() * w;
             count += w;
         }
@@ -112,13 +113,14 @@ public final class MseLoss {
         Dims d = checkMasked(pred, target, mask);
         checkGrad(pred, target, mask, gpred);
         float count = 0f;
+        float[] weights = mask.toArray(); // (B*P)
         for (int i = 0; i < d.rows(); i++) {
-            count += mask.data()[mask.offset() + i];
+            count += weights[i];
         }
         float perCount = upstream / count;
         float[] scale = new float[d.rows()];
         for (int i = 0; i < d.rows(); i++) {
-            scale[i] = perCount * mask.data()[mask.offset() + i] / d.values();
+            scale[i] = perCount * weights[i] / d.values();
         }
         rowScaled(backend, d, pred, target, scale, gpred);
     }
@@ -127,7 +129,7 @@ public final class MseLoss {
         return switch (backend) {
             case Backend.Ref r -> MseLossRef.patchSums(d, pred, target);
             case Backend.Cpu c -> MseLossCpu.patchSums(c, d, pred, target);
-            case Backend.OpenCl g -> MseLossOpenCl.patchSums(g.context(), d, pred, target);
+            case Backend.Gpu g -> MseLossGpu.patchSums(g.context(), d, pred, target);
         };
     }
 
@@ -135,7 +137,7 @@ public final class MseLoss {
         switch (backend) {
             case Backend.Ref r -> MseLossRef.gradient(d, pred, target, scale, gpred);
             case Backend.Cpu c -> MseLossCpu.gradient(c, d, pred, target, scale, gpred);
-            case Backend.OpenCl g -> MseLossOpenCl.gradient(g.context(), d, pred, target, scale, gpred);
+            case Backend.Gpu g -> MseLossGpu.gradient(g.context(), d, pred, target, scale, gpred);
         }
     }
 
@@ -145,8 +147,9 @@ public final class MseLoss {
         }
         Dims d = check(pred, target, mask);
         double count = 0;
+        float[] weights = mask.toArray(); // (B*P)
         for (int i = 0; i < d.rows(); i++) {
-            count += mask.data()[mask.offset() + i];
+            count += weights[i];
         }
         if (!(count > 0) || Double.isInfinite(count)) {
             throw new IllegalArgumentException(OP + ": mask " + mask.shapeString() + " sums to " + count

@@ -71,7 +71,8 @@ public final class TrainBench {
             int samples = (config.frames() + 1) * LogMel.HOP;
             for (int b = 0; b < batch; b++) {
                 SyntheticAudio.Sound sound = SyntheticAudio.Sound.values()[b % SyntheticAudio.classes()];
-                Tensor one = LogMel.compute(backend, SyntheticAudio.clip(sound, b, samples), config.frames());
+                // inputs are built once, untimed, on the host (GPU devices do not run the front end)
+                Tensor one = LogMel.compute(Backend.ref(), SyntheticAudio.clip(sound, b, samples), config.frames());
                 LogMel.normalize(one, one, LogMel.StdMode.BIASED);
                 x.slice0(b, b + 1).copyFrom(one);
             }
