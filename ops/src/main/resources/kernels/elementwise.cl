@@ -45,14 +45,14 @@ KERNEL void ew_add_row(GLOBAL const float *x, GLOBAL const float *v, GLOBAL floa
 }
 
 /*
- * dst[m, i] = src[m, srcCol + i] for i < width: src (rows, srcWidth), dst (rows, width) compact.
- * Grid (width, rows).
+ * dst[m, dstCol + i] = src[m, srcCol + i] for i < width: src (rows, srcWidth), dst (rows, dstWidth);
+ * the other columns of dst are not written. Grid (width, rows).
  */
 KERNEL void ew_columns(GLOBAL const float *src, GLOBAL float *dst, int rows, int srcWidth, int srcCol,
-                       int width) {
+                       int dstWidth, int dstCol, int width) {
     int i = GLOBAL_ID(0);
     int m = GLOBAL_ID(1);
     if (i < width && m < rows) {
-        dst[m * width + i] = src[m * srcWidth + srcCol + i];
+        dst[m * dstWidth + dstCol + i] = src[m * srcWidth + srcCol + i];
     }
 }

@@ -1,5 +1,6 @@
 package dev.ssam.runtime;
 
+import dev.ssam.runtime.gpu.GpuContext;
 import dev.ssam.runtime.opencl.ClContext;
 import dev.ssam.runtime.opencl.OpenClUnavailableException;
 
@@ -12,8 +13,9 @@ import dev.ssam.runtime.opencl.OpenClUnavailableException;
  *   <li>{@link Ref}: plain scalar Java, loop order following the math; the oracle every other
  *       backend is tested against, and selectable as {@code --device ref}.</li>
  *   <li>{@link Cpu}: Vector API kernels ({@link Simd#FLOAT}) on a {@link Parallel} pool.</li>
- *   <li>{@link OpenCl}: portable GPU kernels on an OpenCL device through Panama FFM
- *       ({@link ClContext}); PoCL runs them on the CPU where no GPU exists.</li>
+ *   <li>{@link Gpu}: portable GPU kernels on one device through Panama FFM, written once against
+ *       {@link GpuContext}; its members are {@link OpenCl} ({@link ClContext}; PoCL runs the
+ *       kernels on the CPU where no GPU exists).</li>
  * </ul>
  *
  * <pre>{@code
@@ -22,7 +24,7 @@ import dev.ssam.runtime.opencl.OpenClUnavailableException;
  * }
  * }</pre>
  */
-public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backend.Cpu, Backend.OpenCl {
+public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backend.Cpu, Backend.Gpu {
 
     /** The device name as the command line spells it ({@code ref}, {@code cpu}, {@code opencl}). */
     String name();
@@ -127,12 +129,21 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
     }
 
     /**
-     * Portable GPU kernels on one OpenCL device. Ops copy their host tensors to device buffers,
-     * run, and copy the results back (device-resident tensors come next); the device's context,
-     * compiled programs and buffer pool are shared by every instance ({@link ClContext#primary()}).
+     * A GPU device: ops run the portable kernels through {@link #context()} and keep tensors
+     * resident there ({@link dev.ssam.runtime.gpu.GpuSession#in}); only what the host reads crosses.
+     * Dispatch switches handle every member with one {@code case Backend.Gpu g}.
+     */
+    sealed interface Gpu extends Backend permits OpenCl {
+        /** The device ops run on. */
+        GpuContext context();
+    }
+
+    /**
+     * Portable GPU kernels on one OpenCL device; the device's context, compiled programs, buffer
+     * pool and resident tensor copies are shared by every instance ({@link ClContext#primary()}).
      * One host thread drives the device's queue, one op at a time.
      */
-    final class OpenCl implements Backend {
+    final class OpenCl implements Gpu {
         private final ClContext context;
 
         OpenCl(ClContext context) {
@@ -140,6 +151,7 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
         }
 
         /** The device context ops run on. */
+        @Override
         public ClContext context() {
             return context;
         }

@@ -64,7 +64,7 @@ public final class Shapes {
 
     /** Requires {@code out} to be a different tensor window than {@code in} (no aliasing). */
     public static void requireDistinct(String op, String outArg, Tensor out, String inArg, Tensor in) {
-        if (in != null && out.data() == in.data()
+        if (in != null && out.sharesStorage(in)
                 && out.offset() < in.offset() + in.size() && in.offset() < out.offset() + out.size()) {
             throw new IllegalArgumentException(op + ": " + outArg + " overlaps " + inArg + "; in-place use is not supported");
         }

@@ -1,5 +1,7 @@
 package dev.ssam.runtime;
 
+import dev.ssam.runtime.gpu.DeviceMirrors;
+
 import java.util.Arrays;
 
 /**
@@ -14,6 +16,13 @@ import java.util.Arrays;
  * {@link dev.ssam.runtime.io.Safetensors} (whose mapping lives in its own {@link java.lang.foreign.Arena}).
  * {@link #asSegment()} exposes the window as a {@link java.lang.foreign.MemorySegment} for FFM
  * calls (a heap segment, passed to native code without a staging copy by critical downcalls).
+ *
+ * <p>A GPU op may leave the newest contents of the array in a device copy
+ * ({@link dev.ssam.runtime.gpu.GpuSession#out}). Every host accessor here ({@link #data()},
+ * {@link #get}, {@link #set}, {@link #copy}, {@link #toArray}, {@link #fill}, {@link #copyFrom},
+ * {@link #asSegment}) first brings those contents back ({@link DeviceMirrors}); accessors that may
+ * write also mark the host copy newer, so the next device use uploads it again. Keep no
+ * {@code float[]} from {@link #data()} across GPU ops: call it again after them.
  *
  * <pre>{@code
  * Tensor x = Tensor.zeros(2, 251, 192);   // (B, L, D)
@@ -72,9 +81,28 @@ public final class Tensor {
         return (int) n;
     }
 
-    /** The backing array (shared, not copied). Elements live at {@code [offset, offset + size)}. */
+    /**
+     * The backing array (shared, not copied). Elements live at {@code [offset, offset + size)}.
+     * Brings device-newer contents back first and marks the host copy newer (the caller may write).
+     */
     public float[] data() {
+        DeviceMirrors.beforeHostWrite(data);
         return data;
+    }
+
+    /**
+     * The backing array without any device synchronisation: for identity and for the GPU
+     * residency machinery ({@link dev.ssam.runtime.gpu}), which manages the device copy itself.
+     * Its elements may be stale while a device holds newer contents; read them through
+     * {@link #data()} or the other accessors.
+     */
+    public float[] storage() {
+        return data;
+    }
+
+    /** Whether this tensor and {@code other} are windows of the same backing array (no device sync). */
+    public boolean sharesStorage(Tensor other) {
+        return data == other.data;
     }
 
     /** Index of element 0 inside {@link #data()}. */
@@ -102,11 +130,13 @@ public final class Tensor {
 
     /** Element at a full multi-index. */
     public float get(int... index) {
+        DeviceMirrors.beforeHostRead(data);
         return data[offset + flatIndex(index)];
     }
 
     /** Sets the element at a full multi-index. */
     public void set(float value, int... index) {
+        DeviceMirrors.beforeHostWrite(data);
         data[offset + flatIndex(index)] = value;
     }
 
@@ -145,6 +175,7 @@ public final class Tensor {
 
     /** The window as a heap {@link java.lang.foreign.MemorySegment} of {@code 4 * size} bytes (no copy). */
     public java.lang.foreign.MemorySegment asSegment() {
+        DeviceMirrors.beforeHostWrite(data);
         return java.lang.foreign.MemorySegment.ofArray(data).asSlice(4L * offset, 4L * size);
     }
 
@@ -155,10 +186,12 @@ public final class Tensor {
 
     /** The elements as a new array. */
     public float[] toArray() {
+        DeviceMirrors.beforeHostRead(data);
         return Arrays.copyOfRange(data, offset, offset + size);
     }
 
     public void fill(float value) {
+        DeviceMirrors.beforeHostWrite(data);
         Arrays.fill(data, offset, offset + size, value);
     }
 
@@ -167,6 +200,8 @@ public final class Tensor {
         if (src.size != size) {
             throw new IllegalArgumentException("Tensor.copyFrom: " + src.shapeString() + " into " + shapeString());
         }
+        DeviceMirrors.beforeHostRead(src.data);
+        DeviceMirrors.beforeHostWrite(data);
         System.arraycopy(src.data, src.offset, data, offset, size);
     }
 

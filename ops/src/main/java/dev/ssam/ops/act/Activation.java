@@ -89,7 +89,7 @@ public enum Activation {
         switch (backend) {
             case Backend.Ref r -> ActivationRef.forward(act, d, x, out);
             case Backend.Cpu c -> ActivationCpu.forward(c, act, d, x, out);
-            case Backend.OpenCl g -> ActivationOpenCl.forward(g.context(), act, d, x, out);
+            case Backend.Gpu g -> ActivationGpu.forward(g.context(), act, d, x, out);
         }
     }
 
@@ -99,7 +99,7 @@ public enum Activation {
         switch (backend) {
             case Backend.Ref r -> ActivationRef.backward(act, d, x, gout, gx);
             case Backend.Cpu c -> ActivationCpu.backward(c, act, d, x, gout, gx);
-            case Backend.OpenCl g -> ActivationOpenCl.backward(g.context(), act, d, x, gout, gx);
+            case Backend.Gpu g -> ActivationGpu.backward(g.context(), act, d, x, gout, gx);
         }
     }
 }

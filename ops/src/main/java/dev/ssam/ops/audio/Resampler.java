@@ -143,7 +143,7 @@ public final class Resampler {
                     out.offset(), d.outLength());
             case Backend.Cpu c -> ResampleCpu.apply(c, kernel, in.data(), in.offset(), d.inLength(), out.data(),
                     out.offset(), d.outLength());
-            case Backend.OpenCl g -> throw new IllegalArgumentException("resample: the opencl device does not run the "
+            case Backend.Gpu g -> throw new IllegalArgumentException("resample: the " + g.name() + " device does not run the "
                     + "resampler; resample on the ref or cpu device");
         }
     }

@@ -79,7 +79,7 @@ public final class CausalConv1d {
         switch (backend) {
             case Backend.Ref r -> CausalConv1dRef.forward(d, x, weight, bias, silu, out);
             case Backend.Cpu c -> CausalConv1dCpu.forward(c, d, x, weight, bias, silu, out);
-            case Backend.OpenCl g -> CausalConv1dOpenCl.forward(g.context(), d, x, weight, bias, silu, out);
+            case Backend.Gpu g -> CausalConv1dGpu.forward(g.context(), d, x, weight, bias, silu, out);
         }
     }
 
@@ -112,7 +112,7 @@ public final class CausalConv1d {
         switch (backend) {
             case Backend.Ref r -> CausalConv1dRef.backward(d, x, weight, bias, silu, gout, gx, gw, gbias);
             case Backend.Cpu c -> CausalConv1dCpu.backward(c, d, x, weight, bias, silu, gout, gx, gw, gbias);
-            case Backend.OpenCl g -> CausalConv1dOpenCl.backward(g.context(), d, x, weight, bias, silu, gout, gx, gw,
+            case Backend.Gpu g -> CausalConv1dGpu.backward(g.context(), d, x, weight, bias, silu, gout, gx, gw,
                     gbias);
         }
     }

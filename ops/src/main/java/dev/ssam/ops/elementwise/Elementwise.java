@@ -48,7 +48,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.binary(op, d, x, y, out);
             case Backend.Cpu c -> ElementwiseCpu.binary(c, op, d, x, y, out);
-            case Backend.OpenCl g -> ElementwiseOpenCl.binary(g.context(), op, d, x, y, out);
+            case Backend.Gpu g -> ElementwiseGpu.binary(g.context(), op, d, x, y, out);
         }
     }
 
@@ -58,7 +58,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.scale(d, x, alpha, out);
             case Backend.Cpu c -> ElementwiseCpu.scale(c, d, x, alpha, out);
-            case Backend.OpenCl g -> ElementwiseOpenCl.scale(g.context(), d, x, alpha, out);
+            case Backend.Gpu g -> ElementwiseGpu.scale(g.context(), d, x, alpha, out);
         }
     }
 
@@ -68,7 +68,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.axpy(d, alpha, x, y);
             case Backend.Cpu c -> ElementwiseCpu.axpy(c, d, alpha, x, y);
-            case Backend.OpenCl g -> ElementwiseOpenCl.axpy(g.context(), d, alpha, x, y);
+            case Backend.Gpu g -> ElementwiseGpu.axpy(g.context(), d, alpha, x, y);
         }
     }
 
@@ -81,7 +81,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.fill(d, out, value);
             case Backend.Cpu c -> ElementwiseCpu.fill(c, d, out, value);
-            case Backend.OpenCl g -> ElementwiseOpenCl.fill(g.context(), d, out, value);
+            case Backend.Gpu g -> ElementwiseGpu.fill(g.context(), d, out, value);
         }
     }
 
@@ -91,7 +91,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.addRow(d, x, v, out);
             case Backend.Cpu c -> ElementwiseCpu.addRow(c, d, x, v, out);
-            case Backend.OpenCl g -> ElementwiseOpenCl.addRow(g.context(), d, x, v, out);
+            case Backend.Gpu g -> ElementwiseGpu.addRow(g.context(), d, x, v, out);
         }
     }
 
@@ -123,7 +123,7 @@ public final class Elementwise {
         switch (backend) {
             case Backend.Ref r -> ElementwiseRef.columns(d, src, srcWidth, srcCol, dst, dstWidth, dstCol, width);
             case Backend.Cpu c -> ElementwiseCpu.columns(c, d, src, srcWidth, srcCol, dst, dstWidth, dstCol, width);
-            case Backend.OpenCl g -> ElementwiseOpenCl.columns(g.context(), d, src, srcWidth, srcCol, dst, dstWidth,
+            case Backend.Gpu g -> ElementwiseGpu.columns(g.context(), d, src, srcWidth, srcCol, dst, dstWidth,
                     dstCol, width);
         }
     }
@@ -181,7 +181,7 @@ public final class Elementwise {
 
     /** Allows {@code out} to be exactly {@code in} (in place); rejects a partial overlap. */
     private static void sameOrDistinct(String op, String outArg, Tensor out, String inArg, Tensor in) {
-        if (in != null && in.data() == out.data() && in.offset() == out.offset()) {
+        if (in != null && in.sharesStorage(out) && in.offset() == out.offset()) {
             return;
         }
         Shapes.requireDistinct(op, outArg, out, inArg, in);

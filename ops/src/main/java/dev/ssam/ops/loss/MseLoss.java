@@ -127,7 +127,7 @@ public final class MseLoss {
         return switch (backend) {
             case Backend.Ref r -> MseLossRef.patchSums(d, pred, target);
             case Backend.Cpu c -> MseLossCpu.patchSums(c, d, pred, target);
-            case Backend.OpenCl g -> MseLossOpenCl.patchSums(g.context(), d, pred, target);
+            case Backend.Gpu g -> MseLossGpu.patchSums(g.context(), d, pred, target);
         };
     }
 
@@ -135,7 +135,7 @@ public final class MseLoss {
         switch (backend) {
             case Backend.Ref r -> MseLossRef.gradient(d, pred, target, scale, gpred);
             case Backend.Cpu c -> MseLossCpu.gradient(c, d, pred, target, scale, gpred);
-            case Backend.OpenCl g -> MseLossOpenCl.gradient(g.context(), d, pred, target, scale, gpred);
+            case Backend.Gpu g -> MseLossGpu.gradient(g.context(), d, pred, target, scale, gpred);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.ssam.ops.matmul;
 
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.gpu.DeviceMirrors;
 
 /**
  * General single-precision matrix multiply with the BLAS {@code sgemm} contract, on row-major
@@ -172,8 +174,49 @@ public final class Gemm {
         switch (backend) {
             case Backend.Ref r -> GemmRef.gemm(d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);
             case Backend.Cpu cpu -> GemmCpu.gemm(cpu, d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);
-            case Backend.OpenCl g -> GemmOpenCl.gemm(g.context(), d, alpha, a, aOff, b, bOff, beta, c, cOff, bias,
-                    biasOff);
+            case Backend.Gpu g -> runOnWindows(g, d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);
+        }
+    }
+
+    /**
+     * The GPU path of the array API: each operand's span becomes a tensor window for
+     * {@link #run(Backend, Dims, float, Tensor, Tensor, float, Tensor, Tensor)}. The caller owns
+     * plain arrays and may have written them directly, so their host contents are taken as the
+     * newest before the multiply and C is brought back to the host after it.
+     */
+    private static void runOnWindows(Backend.Gpu g, Dims d, float alpha, float[] a, int aOff, float[] b, int bOff,
+                                     float beta, float[] c, int cOff, float[] bias, int biasOff) {
+        if (d.m() == 0 || d.n() == 0) {
+            return;
+        }
+        for (float[] x : new float[][] {a, b, c, bias}) {
+            if (x != null) {
+                DeviceMirrors.beforeHostWrite(x);
+            }
+        }
+        boolean product = alpha != 0f && d.k() != 0;
+        Tensor aw = product ? GemmGpu.window(a, aOff, d.transA() ? d.k() : d.m(), d.transA() ? d.m() : d.k(), d.lda())
+                : null;
+        Tensor bw = product ? GemmGpu.window(b, bOff, d.transB() ? d.n() : d.k(), d.transB() ? d.k() : d.n(), d.ldb())
+                : null;
+        run(g, d, alpha, aw, bw, beta, GemmGpu.window(c, cOff, d.m(), d.n(), d.ldc()),
+                bias == null ? null : Tensor.view(bias, biasOff, d.n()));
+        DeviceMirrors.beforeHostRead(c);
+    }
+
+    /**
+     * {@link #run(Backend, Dims, float, float[], int, float[], int, float, float[], int, float[], int)}
+     * on tensors whose element 0 is each operand's first element: GPU backends keep them resident
+     * (so a chain of multiplies never leaves the device), host backends read their arrays.
+     */
+    static void run(Backend backend, Dims d, float alpha, Tensor a, Tensor b, float beta, Tensor c, Tensor bias) {
+        switch (backend) {
+            case Backend.Ref r -> GemmRef.gemm(d, alpha, a.data(), a.offset(), b.data(), b.offset(), beta, c.data(),
+                    c.offset(), bias == null ? null : bias.data(), bias == null ? 0 : bias.offset());
+            case Backend.Cpu cpu -> GemmCpu.gemm(cpu, d, alpha, a.data(), a.offset(), b.data(), b.offset(), beta,
+                    c.data(), c.offset(), bias == null ? null : bias.data(), bias == null ? 0 : bias.offset());
+            // one place for every GPU: the portable tiled kernel (a cuBLAS branch for CUDA goes here)
+            case Backend.Gpu g -> GemmGpu.gemm(g.context(), d, alpha, a, b, beta, c, bias);
         }
     }
 }

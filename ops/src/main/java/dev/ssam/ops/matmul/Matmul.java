@@ -94,8 +94,7 @@ public final class Matmul {
     public static void linear(Backend backend, Tensor x, Tensor w, Tensor bias, Tensor out) {
         Dims d = check(x, w, bias, out);
         Gemm.Dims g = new Gemm.Dims(false, true, d.m(), d.n(), d.k(), d.k(), d.k(), d.n());
-        Gemm.run(backend, g, 1f, x.data(), x.offset(), w.data(), w.offset(), 0f, out.data(), out.offset(),
-                bias == null ? null : bias.data(), bias == null ? 0 : bias.offset());
+        Gemm.run(backend, g, 1f, x, w, 0f, out, bias);
     }
 
     /**
@@ -127,18 +126,18 @@ public final class Matmul {
         if (gx != null) {
             // gx (M, K) = gout (M, N) * w (N, K)
             Gemm.run(backend, new Gemm.Dims(false, false, d.m(), d.k(), d.n(), d.n(), d.k(), d.k()), 1f,
-                    gout.data(), gout.offset(), w.data(), w.offset(), 0f, gx.data(), gx.offset(), null, 0);
+                    gout, w, 0f, gx, null);
         }
         if (gw != null) {
             // gw (N, K) = gout^T (N, M) * x (M, K)
             Gemm.run(backend, new Gemm.Dims(true, false, d.n(), d.k(), d.m(), d.n(), d.k(), d.k()), 1f,
-                    gout.data(), gout.offset(), x.data(), x.offset(), 0f, gw.data(), gw.offset(), null, 0);
+                    gout, x, 0f, gw, null);
         }
         if (gbias != null) {
             switch (backend) {
                 case Backend.Ref r -> MatmulRef.columnSums(d, gout, gbias);
                 case Backend.Cpu c -> MatmulCpu.columnSums(c, d, gout, gbias);
-                case Backend.OpenCl g -> MatmulOpenCl.columnSums(g.context(), d, gout, gbias);
+                case Backend.Gpu g -> MatmulGpu.columnSums(g.context(), d, gout, gbias);
             }
         }
     }

@@ -175,7 +175,7 @@ public final class LogMel {
         switch (backend) {
             case Backend.Ref r -> LogMelRef.compute(clips);
             case Backend.Cpu c -> LogMelCpu.compute(c, clips);
-            case Backend.OpenCl g -> throw new IllegalArgumentException("logMel: the opencl device does not run the "
+            case Backend.Gpu g -> throw new IllegalArgumentException("logMel: the " + g.name() + " device does not run the "
                     + "log-mel front end; compute it on the ref or cpu device");
         }
     }
@@ -189,7 +189,7 @@ public final class LogMel {
         return switch (model) {
             case Backend.Ref r -> r;
             case Backend.Cpu c -> c;
-            case Backend.OpenCl g -> Backend.ref();
+            case Backend.Gpu g -> Backend.ref();
         };
     }
 

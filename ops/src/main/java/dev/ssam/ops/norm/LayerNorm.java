@@ -93,7 +93,7 @@ public final class LayerNorm {
         switch (backend) {
             case Backend.Ref r -> LayerNormRef.forward(d, x, gamma, beta, eps, out, mean, rstd);
             case Backend.Cpu c -> LayerNormCpu.forward(c, d, x, gamma, beta, eps, out, mean, rstd);
-            case Backend.OpenCl g -> LayerNormOpenCl.forward(g.context(), d, x, gamma, beta, eps, out, mean, rstd);
+            case Backend.Gpu g -> LayerNormGpu.forward(g.context(), d, x, gamma, beta, eps, out, mean, rstd);
         }
     }
 
@@ -128,7 +128,7 @@ public final class LayerNorm {
         switch (backend) {
             case Backend.Ref r -> LayerNormRef.backward(d, x, gamma, mean, rstd, gout, gx, ggamma, gbeta);
             case Backend.Cpu c -> LayerNormCpu.backward(c, d, x, gamma, mean, rstd, gout, gx, ggamma, gbeta);
-            case Backend.OpenCl g -> LayerNormOpenCl.backward(g.context(), d, x, gamma, mean, rstd, gout, gx, ggamma,
+            case Backend.Gpu g -> LayerNormGpu.backward(g.context(), d, x, gamma, mean, rstd, gout, gx, ggamma,
                     gbeta);
         }
     }

@@ -99,7 +99,7 @@ public final class AdamW {
         switch (backend) {
             case Backend.Ref r -> AdamWRef.step(d, param, grad, m, v);
             case Backend.Cpu c -> AdamWCpu.step(c, d, param, grad, m, v);
-            case Backend.OpenCl g -> AdamWOpenCl.step(g.context(), d, param, grad, m, v);
+            case Backend.Gpu g -> AdamWGpu.step(g.context(), d, param, grad, m, v);
         }
     }
 

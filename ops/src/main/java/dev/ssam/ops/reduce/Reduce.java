@@ -93,7 +93,7 @@ public final class Reduce {
         return switch (backend) {
             case Backend.Ref r -> ReduceRef.sumSquares(x);
             case Backend.Cpu c -> ReduceCpu.sumSquares(c, x);
-            case Backend.OpenCl g -> ReduceOpenCl.sumSquares(g.context(), x);
+            case Backend.Gpu g -> ReduceGpu.sumSquares(g.context(), x);
         };
     }
 
@@ -107,7 +107,7 @@ public final class Reduce {
         switch (backend) {
             case Backend.Ref r -> ReduceRef.rows(d, x, out, mean);
             case Backend.Cpu c -> ReduceCpu.rows(c, d, x, out, mean);
-            case Backend.OpenCl g -> ReduceOpenCl.rows(g.context(), d, x, out, mean);
+            case Backend.Gpu g -> ReduceGpu.rows(g.context(), d, x, out, mean);
         }
     }
 
@@ -116,7 +116,7 @@ public final class Reduce {
         switch (backend) {
             case Backend.Ref r -> ReduceRef.columns(d, x, out, mean);
             case Backend.Cpu c -> ReduceCpu.columns(c, d, x, out, mean);
-            case Backend.OpenCl g -> ReduceOpenCl.columns(g.context(), d, x, out, mean);
+            case Backend.Gpu g -> ReduceGpu.columns(g.context(), d, x, out, mean);
         }
     }
 }

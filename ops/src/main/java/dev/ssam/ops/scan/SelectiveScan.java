@@ -42,7 +42,7 @@ import dev.ssam.runtime.Tensor;
  * <p>Implementations: {@code ScanRef} (scalar, computes in double: the oracle) and
  * {@code ScanCpu}/{@code ScanCpuBackward} (Vector API across channels). The Cpu exp is a
  * polynomial within about 1 ulp ({@code ScanMath}); the Cpu backward reduces dB and dC over channels
- * in a fixed order, so its results do not depend on the thread count. {@code ScanOpenCl} runs the
+ * in a fixed order, so its results do not depend on the thread count. {@code ScanGpu} runs the
  * portable kernel {@code kernels/scan.cl} (float, dState &lt;= 32, see {@link #supports}), with
  * fixed-order reductions as well.
  *
@@ -127,7 +127,7 @@ public final class SelectiveScan {
         return switch (backend) {
             case Backend.Ref r -> true;
             case Backend.Cpu c -> true;
-            case Backend.OpenCl g -> ScanOpenCl.unsupported(dims) == null;
+            case Backend.Gpu g -> ScanGpu.unsupported(dims, g.name()) == null;
         };
     }
 
@@ -140,7 +140,7 @@ public final class SelectiveScan {
         switch (backend) {
             case Backend.Ref r -> ScanRef.forward(dims, in, out, lastState);
             case Backend.Cpu c -> ScanCpu.forward(c, dims, in, out, lastState);
-            case Backend.OpenCl g -> ScanOpenCl.forward(g.context(), dims, in, out, lastState);
+            case Backend.Gpu g -> ScanGpu.forward(g, dims, in, out, lastState);
         }
     }
 
@@ -159,7 +159,7 @@ public final class SelectiveScan {
         switch (backend) {
             case Backend.Ref r -> ScanRef.backward(dims, in, gout, grads);
             case Backend.Cpu c -> ScanCpuBackward.backward(c, dims, in, gout, grads);
-            case Backend.OpenCl g -> ScanOpenCl.backward(g.context(), dims, in, gout, grads);
+            case Backend.Gpu g -> ScanGpu.backward(g, dims, in, gout, grads);
         }
     }
 

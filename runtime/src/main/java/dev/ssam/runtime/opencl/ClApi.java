@@ -65,6 +65,7 @@ final class ClApi {
     private final MethodHandle createBuffer;
     private final MethodHandle enqueueWriteBuffer;
     private final MethodHandle enqueueReadBuffer;
+    private final MethodHandle enqueueCopyBuffer;
     private final MethodHandle createProgramWithSource;
     private final MethodHandle buildProgram;
     private final MethodHandle getProgramBuildInfo;
@@ -101,6 +102,8 @@ final class ClApi {
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
         enqueueWriteBuffer = bind(lib, "clEnqueueWriteBuffer", transfer);
         enqueueReadBuffer = bind(lib, "clEnqueueReadBuffer", transfer);
+        enqueueCopyBuffer = bind(lib, "clEnqueueCopyBuffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
         createProgramWithSource = bind(lib, "clCreateProgramWithSource",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         buildProgram = bind(lib, "clBuildProgram",
@@ -331,6 +334,17 @@ final class ClApi {
         try {
             check((int) enqueueReadBuffer.invokeExact(queue, mem, 1, offset, bytes, dst, 0, MemorySegment.NULL,
                     MemorySegment.NULL), op, "clEnqueueReadBuffer");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Queues a copy of {@code bytes} from {@code src} at byte {@code srcOffset} to {@code dst} at {@code dstOffset}. */
+    void copy(MemorySegment queue, MemorySegment src, MemorySegment dst, long srcOffset, long dstOffset, long bytes,
+              String op) {
+        try {
+            check((int) enqueueCopyBuffer.invokeExact(queue, src, dst, srcOffset, dstOffset, bytes, 0,
+                    MemorySegment.NULL, MemorySegment.NULL), op, "clEnqueueCopyBuffer");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,13 +1,15 @@
 package dev.ssam.runtime.opencl;
 
+import dev.ssam.runtime.gpu.GpuBuffer;
+
 import java.lang.foreign.MemorySegment;
 
 /**
  * A device buffer ({@code cl_mem}) of {@link #bytes()} capacity, handed out by a
- * {@link ClSession} from its context's {@link ClBufferPool}. It stays valid until the session
- * closes, then returns to the pool.
+ * {@link ClSession} from its context's {@link ClBufferPool}. A temporary stays valid until the
+ * session closes, then returns to the pool; a resident tensor copy until its array is collected.
  */
-public final class ClBuffer {
+public final class ClBuffer implements GpuBuffer {
     final MemorySegment mem;
     private final long bytes;
 
@@ -21,7 +23,7 @@ public final class ClBuffer {
         return bytes;
     }
 
-    /** Capacity in floats. */
+    @Override
     public long floats() {
         return bytes / Float.BYTES;
     }

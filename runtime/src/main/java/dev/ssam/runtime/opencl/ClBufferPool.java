@@ -20,6 +20,7 @@ final class ClBufferPool {
     private final Map<Long, ArrayDeque<ClBuffer>> free = new HashMap<>();
     private long freeBytes;
     private long liveBytes;
+    private long residentBytes;
 
     ClBufferPool(ClApi api, MemorySegment context, long cap) {
         this.api = api;
@@ -36,6 +37,31 @@ final class ClBufferPool {
 
     /** A buffer of at least {@code bytes}, reused when one of its class is free. */
     ClBuffer acquire(long bytes, String op) {
+        ClBuffer b = take(bytes, op);
+        liveBytes += b.bytes();
+        return b;
+    }
+
+    /** Returns a buffer (the queue must be finished with it). */
+    void release(ClBuffer b) {
+        liveBytes -= b.bytes();
+        put(b);
+    }
+
+    /** A buffer for a resident tensor copy (counted apart from session buffers). */
+    ClBuffer acquireResident(long bytes, String op) {
+        ClBuffer b = take(bytes, op);
+        residentBytes += b.bytes();
+        return b;
+    }
+
+    /** Returns a resident tensor copy's buffer. */
+    void releaseResident(ClBuffer b) {
+        residentBytes -= b.bytes();
+        put(b);
+    }
+
+    private ClBuffer take(long bytes, String op) {
         long size = sizeClass(bytes);
         ArrayDeque<ClBuffer> list = free.get(size);
         ClBuffer b = list == null ? null : list.pollFirst();
@@ -44,13 +70,10 @@ final class ClBufferPool {
         } else {
             b = new ClBuffer(api.createBuffer(context, size, op), size);
         }
-        liveBytes += size;
         return b;
     }
 
-    /** Returns a buffer (the queue must be finished with it). */
-    void release(ClBuffer b) {
-        liveBytes -= b.bytes();
+    private void put(ClBuffer b) {
         if (freeBytes + b.bytes() > cap) {
             api.releaseMem(b.mem);
             return;
@@ -75,8 +98,13 @@ final class ClBufferPool {
         return freeBytes;
     }
 
-    /** Bytes handed out and not yet released. */
+    /** Bytes handed out to sessions and not yet released. */
     long liveBytes() {
         return liveBytes;
+    }
+
+    /** Bytes held by resident tensor copies. */
+    long residentBytes() {
+        return residentBytes;
     }
 }

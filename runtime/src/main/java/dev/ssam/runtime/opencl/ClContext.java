@@ -1,7 +1,10 @@
 package dev.ssam.runtime.opencl;
 
-import dev.ssam.runtime.gpu.KernelSource;
 import dev.ssam.runtime.RuntimeFlags;
+import dev.ssam.runtime.gpu.GpuContext;
+import dev.ssam.runtime.gpu.GpuMemory;
+import dev.ssam.runtime.gpu.GpuStats;
+import dev.ssam.runtime.gpu.KernelSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,9 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 /**
  * One OpenCL device with its context, in-order command queue, compiled-program cache (keyed by
- * source hash and build options), buffer pool and host staging memory. Ops use it through a
+ * source hash and build options), buffer pool, host staging memory, the device copies of host
+ * tensors ({@link GpuMemory} for {@link dev.ssam.runtime.gpu.DeviceMirrors}) and transfer
+ * statistics. Ops use it through a
  * {@link ClSession}, which holds the context's lock for the op's duration: one op at a time per
  * device, from any thread.
  *
@@ -29,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * try (ClSession s = cl.session("myOp")) { ... }
  * }</pre>
  */
-public final class ClContext {
+public final class ClContext implements GpuContext {
     private static final String OP = "opencl";
     /** Free buffers kept by the pool: at most a quarter of device memory, and at most 2 GiB. */
     private static final long POOL_CAP = 2L << 30;
@@ -46,7 +53,13 @@ public final class ClContext {
     private final ClDevice info;
     private final String baseOptions;
     private final Map<String, ClProgram> programs = new HashMap<>();
+    final ClMemory memory = new ClMemory(this);
     private Arena stagingArena;
+    private long uploads;
+    private long uploadBytes;
+    private long downloads;
+    private long downloadBytes;
+    private long launches;
     private MemorySegment staging = MemorySegment.NULL;
 
     private ClContext(ClApi api, MemorySegment platform, MemorySegment device) {
@@ -136,11 +149,42 @@ public final class ClContext {
     }
 
     /** Opens a session for one op (takes the context's lock until the session closes). */
+    @Override
     public ClSession session(String op) {
         return new ClSession(this, op);
     }
 
-    /** Frees the buffers waiting in the pool (the compiled programs stay). */
+    @Override
+    public String describe() {
+        return info.describe();
+    }
+
+    @Override
+    public GpuStats stats() {
+        lock.lock();
+        try {
+            return new GpuStats(uploads, uploadBytes, downloads, downloadBytes, launches);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resetStats() {
+        lock.lock();
+        try {
+            uploads = 0;
+            uploadBytes = 0;
+            downloads = 0;
+            downloadBytes = 0;
+            launches = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees the buffers waiting in the pool (the compiled programs and resident tensor copies stay). */
+    @Override
     public void trim() {
         lock.lock();
         try {
@@ -169,11 +213,42 @@ public final class ClContext {
         String key = source.sha256() + "|" + options;
         ClProgram p = programs.get(key);
         if (p == null) {
-            p = new ClProgram(api.buildProgram(context, device, source.text(), options, source.name(), op),
+            p = new ClProgram(api.buildProgram(context, device, source.text(), options, source.name(), op), source,
                     source + " " + options);
             programs.put(key, p);
         }
         return p;
+    }
+
+    /** Blocking copy of {@code src[srcOff, srcOff + len)} to {@code dst} from float {@code dstOff}. Caller holds the lock. */
+    void write(float[] src, int srcOff, ClBuffer dst, long dstOff, int len, String op) {
+        if (len == 0) {
+            return;
+        }
+        long bytes = (long) len * Float.BYTES;
+        MemorySegment stage = staging(bytes);
+        MemorySegment.copy(src, srcOff, stage, JAVA_FLOAT, 0, len);
+        api.write(queue, dst.mem, dstOff * Float.BYTES, bytes, stage, op);
+        uploads++;
+        uploadBytes += bytes;
+    }
+
+    /** Blocking copy of {@code len} floats of {@code src} from {@code srcOff} to {@code dst[dstOff, ...)}. Caller holds the lock. */
+    void read(ClBuffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
+        if (len == 0) {
+            return;
+        }
+        long bytes = (long) len * Float.BYTES;
+        MemorySegment stage = staging(bytes);
+        api.read(queue, src.mem, srcOff * Float.BYTES, bytes, stage, op);
+        MemorySegment.copy(stage, JAVA_FLOAT, 0, dst, dstOff, len);
+        downloads++;
+        downloadBytes += bytes;
+    }
+
+    /** Counts one kernel launch. Caller holds the lock. */
+    void countLaunch() {
+        launches++;
     }
 
     /** Host staging memory of at least {@code bytes}, reused between transfers. Caller holds the lock. */

@@ -1,5 +1,6 @@
 package dev.ssam.runtime.opencl;
 
+import dev.ssam.runtime.gpu.GpuProgram;
 import dev.ssam.runtime.gpu.KernelSource;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
@@ -10,8 +11,9 @@ import java.util.Map;
  * kernel objects created on first use. Owned by its {@link ClContext}'s cache; used only while
  * a {@link ClSession} holds the context (kernel arguments are per-object state).
  */
-public final class ClProgram {
+public final class ClProgram implements GpuProgram {
     final MemorySegment program;
+    private final KernelSource source;
     private final String label;
     private final Map<String, Kernel> kernels = new HashMap<>();
 
@@ -19,9 +21,15 @@ public final class ClProgram {
     record Kernel(String name, MemorySegment handle, long maxWorkGroup) {
     }
 
-    ClProgram(MemorySegment program, String label) {
+    ClProgram(MemorySegment program, KernelSource source, String label) {
         this.program = program;
+        this.source = source;
         this.label = label;
+    }
+
+    @Override
+    public KernelSource source() {
+        return source;
     }
 
     Kernel kernel(ClApi api, MemorySegment device, String name, String op) {

@@ -1,7 +1,12 @@
 package dev.ssam.runtime.opencl;
 
-import dev.ssam.runtime.gpu.KernelSource;
 import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.gpu.DeviceMirrors;
+import dev.ssam.runtime.gpu.GpuBuffer;
+import dev.ssam.runtime.gpu.GpuProgram;
+import dev.ssam.runtime.gpu.GpuSession;
+import dev.ssam.runtime.gpu.KernelSource;
+import dev.ssam.runtime.gpu.Residency;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,9 +18,11 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The work of one op on a {@link ClContext}: holds the context's lock, hands out device buffers
- * from the pool (returned when the session closes), copies host floats in and out through the
- * context's staging memory, and launches kernels. Every failure names the op.
+ * The {@link GpuSession} of a {@link ClContext}: holds the context's lock, hands out device
+ * buffers from the pool (returned when the session closes), copies host floats in and out through
+ * the context's staging memory, keeps tensors resident ({@link Residency}: a window at a nonzero
+ * offset goes through a temporary and {@code clEnqueueCopyBuffer}), and launches kernels. Every
+ * failure names the op.
  *
  * <p>Transfers are blocking and the queue is in order, so a download sees every kernel launched
  * before it. Kernel arguments are {@link ClBuffer}, {@code Integer}, {@code Float} or
@@ -32,16 +39,23 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * }
  * }</pre>
  */
-public final class ClSession implements AutoCloseable {
+public final class ClSession implements GpuSession {
     private final ClContext ctx;
     private final String op;
     private final List<ClBuffer> acquired = new ArrayList<>();
+    private final Residency residency;
     private boolean closed;
 
     ClSession(ClContext ctx, String op) {
         this.ctx = ctx;
         this.op = op;
+        this.residency = new Residency(ctx.memory, this::alloc);
         ctx.lock.lock();
+    }
+
+    @Override
+    public ClContext context() {
+        return ctx;
     }
 
     /** The device's description (work-group and memory limits). */
@@ -50,46 +64,61 @@ public final class ClSession implements AutoCloseable {
     }
 
     /** The program of {@code source} with extra build options {@code defines} (nullable), from the cache. */
+    @Override
     public ClProgram program(KernelSource source, String defines) {
         return ctx.program(source, defines, op);
     }
 
     /** A device buffer of at least {@code floats} floats (contents undefined). */
+    @Override
     public ClBuffer alloc(long floats) {
         ClBuffer b = ctx.pool.acquire(Math.max(1, floats) * Float.BYTES, op);
         acquired.add(b);
         return b;
     }
 
-    /** A device copy of the tensor's window; null for null. */
+    /** A temporary device copy of the tensor's window (host contents, brought back first if a device had newer); null for null. */
+    @Override
     public ClBuffer upload(Tensor t) {
-        return t == null ? null : upload(t.data(), t.offset(), t.size());
+        if (t == null) {
+            return null;
+        }
+        DeviceMirrors.beforeHostRead(t.storage());
+        return upload(t.storage(), t.offset(), t.size());
     }
 
-    /** A device copy of {@code a[off, off + len)}. */
+    /** A temporary device copy of {@code a[off, off + len)}. */
     public ClBuffer upload(float[] a, int off, int len) {
         ClBuffer b = alloc(len);
-        if (len > 0) {
-            MemorySegment stage = ctx.staging((long) len * Float.BYTES);
-            MemorySegment.copy(a, off, stage, JAVA_FLOAT, 0, len);
-            ctx.api.write(ctx.queue, b.mem, 0, (long) len * Float.BYTES, stage, op);
-        }
+        ctx.write(a, off, b, 0, len, op);
         return b;
     }
 
-    /** Copies the first {@code t.size()} floats of {@code b} into the tensor's window. */
-    public void download(ClBuffer b, Tensor t) {
-        download(b, t.data(), t.offset(), t.size());
+    /** Copies the first {@code t.size()} floats of {@code b} into the tensor's window (the host copy becomes the newer). */
+    @Override
+    public void download(GpuBuffer b, Tensor t) {
+        DeviceMirrors.beforeHostWrite(t.storage());
+        download((ClBuffer) b, t.storage(), t.offset(), t.size());
     }
 
     /** Copies the first {@code len} floats of {@code b} to {@code dst[off, off + len)}. */
     public void download(ClBuffer b, float[] dst, int off, int len) {
-        if (len == 0) {
-            return;
-        }
-        MemorySegment stage = ctx.staging((long) len * Float.BYTES);
-        ctx.api.read(ctx.queue, b.mem, 0, (long) len * Float.BYTES, stage, op);
-        MemorySegment.copy(stage, JAVA_FLOAT, 0, dst, off, len);
+        ctx.read(b, 0, dst, off, len, op);
+    }
+
+    @Override
+    public GpuBuffer in(Tensor t) {
+        return residency.in(t);
+    }
+
+    @Override
+    public GpuBuffer out(Tensor t) {
+        return residency.out(t);
+    }
+
+    @Override
+    public GpuBuffer inOut(Tensor t) {
+        return residency.inOut(t);
     }
 
     /**
@@ -102,12 +131,11 @@ public final class ClSession implements AutoCloseable {
         if (rows == 0 || rowLen == 0) {
             return;
         }
-        long len = (long) (rows - 1) * srcStride + rowLen;
-        MemorySegment stage = ctx.staging(len * Float.BYTES);
-        ctx.api.read(ctx.queue, b.mem, 0, len * Float.BYTES, stage, op);
+        int len = (rows - 1) * srcStride + rowLen;
+        float[] rowsRead = new float[len];
+        ctx.read(b, 0, rowsRead, 0, len, op);
         for (int r = 0; r < rows; r++) {
-            MemorySegment.copy(stage, JAVA_FLOAT, (long) r * srcStride * Float.BYTES, dst, dstOff + r * dstStride,
-                    rowLen);
+            System.arraycopy(rowsRead, r * srcStride, dst, dstOff + r * dstStride, rowLen);
         }
     }
 
@@ -119,14 +147,16 @@ public final class ClSession implements AutoCloseable {
     }
 
     /** Launches {@code kernel} over {@code items} work-items (rounded up to whole groups of {@code local}). */
-    public void launch1d(ClProgram p, String kernel, long items, int local, Object... args) {
-        launch(p, kernel, new long[] {items}, new long[] {local}, args);
+    @Override
+    public void launch1d(GpuProgram p, String kernel, long items, int local, Object... args) {
+        launch((ClProgram) p, kernel, new long[] {items}, new long[] {local}, args);
     }
 
     /** Launches {@code kernel} over {@code items0 x items1} work-items (each rounded up to whole groups). */
-    public void launch2d(ClProgram p, String kernel, long items0, long items1, int local0, int local1,
+    @Override
+    public void launch2d(GpuProgram p, String kernel, long items0, long items1, int local0, int local1,
                          Object... args) {
-        launch(p, kernel, new long[] {items0, items1}, new long[] {local0, local1}, args);
+        launch((ClProgram) p, kernel, new long[] {items0, items1}, new long[] {local0, local1}, args);
     }
 
     private void launch(ClProgram p, String name, long[] items, long[] local, Object[] args) {
@@ -150,6 +180,7 @@ public final class ClSession implements AutoCloseable {
             }
         }
         ctx.api.enqueue(ctx.queue, k.handle(), global, local, name, op);
+        ctx.countLaunch();
     }
 
     private void setArg(Arena a, ClProgram.Kernel k, int i, Object arg) {
@@ -167,7 +198,7 @@ public final class ClSession implements AutoCloseable {
         }
     }
 
-    /** Waits for the queue, returns every buffer to the pool and releases the context. */
+    /** Copies written windows back into their resident copies, waits for the queue, returns every buffer to the pool and releases the context. */
     @Override
     public void close() {
         if (closed) {
@@ -175,6 +206,7 @@ public final class ClSession implements AutoCloseable {
         }
         closed = true;
         try {
+            residency.finish();
             ctx.api.finish(ctx.queue, op);
         } finally {
             for (ClBuffer b : acquired) {

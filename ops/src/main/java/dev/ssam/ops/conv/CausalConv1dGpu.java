@@ -1,0 +1,54 @@
+package dev.ssam.ops.conv;
+
+import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.gpu.GpuBuffer;
+import dev.ssam.runtime.gpu.GpuContext;
+import dev.ssam.runtime.gpu.GpuProgram;
+import dev.ssam.runtime.gpu.GpuSession;
+import dev.ssam.runtime.gpu.KernelSource;
+
+/**
+ * {@link CausalConv1d} on a GPU device ({@code kernels/conv.cl}): one work-item per output
+ * element forward; backward computes dLoss/dpre once, then gx per element and gw, gbias per
+ * (channel, tap) with the sums over batch and time in the reference's order (deterministic).
+ * Tensors stay resident on the device.
+ */
+final class CausalConv1dGpu {
+    private static final KernelSource SRC = KernelSource.load(CausalConv1dGpu.class, "conv.cl");
+    private static final int GROUP = 256;
+
+    private CausalConv1dGpu() {
+    }
+
+    static void forward(GpuContext gpu, CausalConv1d.Dims d, Tensor x, Tensor weight, Tensor bias, boolean silu,
+                        Tensor out) {
+        int n = d.batch() * d.len() * d.channels();
+        try (GpuSession s = gpu.session(CausalConv1d.OP)) {
+            GpuProgram p = s.program(SRC, null);
+            s.launch1d(p, "conv_forward", n, GROUP, s.in(x), s.in(weight), s.in(bias), s.out(out), d.batch(), d.len(),
+                    d.channels(), d.kernel(), silu ? 1 : 0);
+        }
+    }
+
+    static void backward(GpuContext gpu, CausalConv1d.Dims d, Tensor x, Tensor weight, Tensor bias, boolean silu,
+                         Tensor gout, Tensor gx, Tensor gw, Tensor gbias) {
+        int n = d.batch() * d.len() * d.channels();
+        try (GpuSession s = gpu.session(CausalConv1d.OP)) {
+            GpuProgram p = s.program(SRC, null);
+            GpuBuffer xb = s.in(x);
+            GpuBuffer wb = s.in(weight);
+            GpuBuffer g = s.alloc(n); // (B, L, E) dLoss/dpre
+            s.launch1d(p, "conv_grad_pre", n, GROUP, xb, wb, s.in(bias), s.in(gout), g, d.batch(), d.len(),
+                    d.channels(), d.kernel(), silu ? 1 : 0);
+            if (gx != null) {
+                s.launch1d(p, "conv_grad_x", n, GROUP, wb, g, s.out(gx), d.batch(), d.len(), d.channels(), d.kernel());
+            }
+            if (gw != null || gbias != null) {
+                GpuBuffer gwb = gw == null ? null : s.out(gw);
+                GpuBuffer gbb = gbias == null ? null : s.out(gbias);
+                s.launch1d(p, "conv_grad_params", (long) (d.kernel() + 1) * d.channels(), GROUP, xb, g, gwb, gbb,
+                        d.batch(), d.len(), d.channels(), d.kernel());
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.ssam.ops.scan;
+
+import dev.ssam.ops.scan.SelectiveScan.Dims;
+import dev.ssam.ops.scan.SelectiveScan.Grads;
+import dev.ssam.ops.scan.SelectiveScan.Inputs;
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.gpu.GpuBuffer;
+import dev.ssam.runtime.gpu.GpuProgram;
+import dev.ssam.runtime.gpu.GpuSession;
+import dev.ssam.runtime.gpu.KernelSource;
+
+/**
+ * {@link SelectiveScan} on a GPU device ({@code kernels/scan.cl}), compiled once per state
+ * size N ({@code -DSSAM_NSTATE=N}, state in private memory, so N is at most {@link #MAX_STATE}).
+ *
+ * <p>Forward: one work-item per (batch, channel), {@value #GROUP} channels of one batch per
+ * work-group sharing each chunk of B and C rows in work-group memory. Backward: the same
+ * mapping; a forward pass checkpoints the state every 16 tokens, each chunk is recomputed in
+ * private memory and walked backwards; dB and dC are summed over the group's channels per token
+ * in work-group memory, then over groups, and dA, dD, dDeltaBias over batches, each in a fixed
+ * order by two small kernels, so results do not depend on scheduling. Arithmetic is float with
+ * explicit fma (Ref computes in double). Inputs, outputs and gradients stay resident on the
+ * device.
+ */
+final class ScanGpu {
+    /** Largest state size: the state, its gradient and a 16-token chunk of states sit in private memory. */
+    static final int MAX_STATE = 32;
+    private static final KernelSource SRC = KernelSource.load(ScanGpu.class, "scan.cl");
+    /** Channels per work-group (SSAM_GROUP in the source). */
+    private static final int GROUP = 64;
+    /** Tokens per checkpoint (SSAM_CHUNK in the source). */
+    private static final int CHUNK = 16;
+    private static final int REDUCE_GROUP = 64;
+
+    private ScanGpu() {
+    }
+
+    /** Why this backend cannot run {@code d}, or null when it can. */
+    static String unsupported(Dims d, String device) {
+        return d.dState() > MAX_STATE ? "dState is " + d.dState() + ", the " + device + " scan keeps the state in private "
+                + "memory and supports dState <= " + MAX_STATE : null;
+    }
+
+    private static void requireSupported(Dims d, String device) {
+        String why = unsupported(d, device);
+        if (why != null) {
+            throw new IllegalArgumentException(SelectiveScan.OP + ": " + why);
+        }
+    }
+
+    private static GpuProgram program(GpuSession s, Dims d) {
+        return s.program(SRC, "-DSSAM_NSTATE=" + d.dState());
+    }
+
+    /** The scan inputs on the device (absent optional inputs are null buffers). */
+    private record Device(GpuBuffer u, GpuBuffer delta, GpuBuffer a, GpuBuffer bm, GpuBuffer cm, GpuBuffer dv, GpuBuffer z,
+                          GpuBuffer bias) {
+        static Device of(GpuSession s, Inputs in) {
+            return new Device(s.in(in.u()), s.in(in.delta()), s.in(in.A()), s.in(in.B()), s.in(in.C()), s.in(in.D()),
+                    s.in(in.z()), s.in(in.deltaBias()));
+        }
+    }
+
+    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState) {
+        requireSupported(d, gpu.name());
+        try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
+            GpuProgram p = program(s, d);
+            Device g = Device.of(s, in);
+            GpuBuffer y = s.out(out);
+            GpuBuffer last = lastState == null ? null : s.out(lastState);
+            s.launch2d(p, "scan_forward", d.dInner(), d.batch(), GROUP, 1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias,
+                    y, last,
+                    d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0);
+        }
+    }
+
+    static void backward(Backend.Gpu gpu, Dims d, Inputs in, Tensor gout, Grads grads) {
+        requireSupported(d, gpu.name());
+        int n = d.dState();
+        int groups = (d.dInner() + GROUP - 1) / GROUP;
+        int chunks = (d.len() + CHUNK - 1) / CHUNK;
+        try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
+            GpuProgram p = program(s, d);
+            Device g = Device.of(s, in);
+            GpuBuffer go = s.in(gout);
+            GpuBuffer ckpt = s.alloc((long) d.batch() * chunks * n * d.dInner()); // (B, chunks, N, E)
+            GpuBuffer du = out(s, grads.du());
+            GpuBuffer dDelta = out(s, grads.dDelta());
+            GpuBuffer dz = out(s, grads.dz());
+            GpuBuffer partBC = s.alloc((long) d.batch() * d.len() * 2 * n * groups); // (B, L, 2N, groups)
+            GpuBuffer partE = s.alloc((long) d.batch() * d.dInner() * (n + 2)); // (B, E, N + 2)
+            s.launch2d(p, "scan_backward", d.dInner(), d.batch(), GROUP, 1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z,
+                    g.bias, go, ckpt, du, dDelta, dz, partBC, partE, d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0);
+            if (grads.dB() != null || grads.dC() != null) {
+                GpuBuffer db = out(s, grads.dB());
+                GpuBuffer dc = out(s, grads.dC());
+                s.launch1d(p, "scan_reduce_bc", (long) d.batch() * d.len() * n, REDUCE_GROUP, partBC, db, dc,
+                        d.batch() * d.len(), groups);
+            }
+            if (grads.dA() != null || grads.dD() != null || grads.dDeltaBias() != null) {
+                GpuBuffer da = out(s, grads.dA());
+                GpuBuffer dd = out(s, grads.dD());
+                GpuBuffer db = out(s, grads.dDeltaBias());
+                s.launch1d(p, "scan_reduce_e", (long) d.dInner() * (n + 2), REDUCE_GROUP, partE, da, dd, db,
+                        d.batch(), d.dInner());
+            }
+        }
+    }
+
+    private static GpuBuffer out(GpuSession s, Tensor t) {
+        return t == null ? null : s.out(t);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.ssam.runtime.gpu;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The device copies of host arrays: per {@code float[]} (by identity, weakly held) at most one
+ * device buffer on one {@link GpuMemory}, and which side holds the newest contents. A mirror
+ * always covers the whole array, so every window (view) of the array shares it.
+ *
+ * <p>{@link dev.ssam.runtime.Tensor}'s host accessors call {@link #beforeHostRead} or
+ * {@link #beforeHostWrite}: when no mirror exists they return after one volatile read; otherwise
+ * a device-newer array is downloaded first, and a write marks the host newer so the next device
+ * use uploads it again. {@link Residency} (inside a session, with the context's lock held) makes
+ * the device copy current and marks it newer after an op writes it. When an array is collected
+ * its device buffer is freed by the next session of the context that owns it (under that
+ * context's lock). Locks are always taken in the order: context lock, then this registry's.
+ */
+public final class DeviceMirrors {
+    /** Which side holds the newest contents. */
+    enum State { SYNCED, HOST_NEWER, DEVICE_NEWER }
+
+    private static final Object LOCK = new Object();
+    private static final ReferenceQueue<float[]> COLLECTED = new ReferenceQueue<>();
+    private static final Map<Key, Mirror> MIRRORS = new HashMap<>();
+    /** Mirrors of collected arrays whose buffers wait for their context's lock to be freed. */
+    private static final List<Mirror> ORPHANS = new ArrayList<>();
+    /** Mirrors in {@link #MIRRORS}: the host accessors' fast path reads only this. */
+    private static volatile int live;
+
+    private DeviceMirrors() {
+    }
+
+    /** An array's identity: a weak reference hashed and compared by referent identity. */
+    private static final class Key extends WeakReference<float[]> {
+        private final int hash;
+
+        Key(float[] a, ReferenceQueue<float[]> q) {
+            super(a, q);
+            this.hash = System.identityHashCode(a);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof Key k)) {
+                return false;
+            }
+            float[] a = get();
+            return a != null && a == k.get();
+        }
+    }
+
+    private static final class Mirror {
+        final GpuMemory memory;
+        final GpuBuffer buffer;
+        final int length;
+        State state = State.HOST_NEWER;
+
+        Mirror(GpuMemory memory, GpuBuffer buffer, int length) {
+            this.memory = memory;
+            this.buffer = buffer;
+            this.length = length;
+        }
+    }
+
+    /** Before the host reads {@code a}: brings device-newer contents back. */
+    public static void beforeHostRead(float[] a) {
+        if (live != 0) {
+            sync(a, false);
+        }
+    }
+
+    /** Before the host may write {@code a}: brings device-newer contents back and marks the host newer. */
+    public static void beforeHostWrite(float[] a) {
+        if (live != 0) {
+            sync(a, true);
+        }
+    }
+
+    /** Number of arrays with a device copy (for tests and statistics). */
+    public static int live() {
+        return live;
+    }
+
+    /** Whether a device holds newer contents of {@code a} than the host (no transfer). */
+    public static boolean deviceNewer(float[] a) {
+        if (live == 0) {
+            return false;
+        }
+        synchronized (LOCK) {
+            Mirror m = MIRRORS.get(new Key(a, null));
+            return m != null && m.state == State.DEVICE_NEWER;
+        }
+    }
+
+    private static void sync(float[] a, boolean write) {
+        Mirror m;
+        synchronized (LOCK) {
+            expunge();
+            m = MIRRORS.get(new Key(a, null));
+            if (m == null) {
+                return;
+            }
+            if (m.state != State.DEVICE_NEWER) {
+                if (write) {
+                    m.state = State.HOST_NEWER;
+                }
+                return;
+            }
+        }
+        Lock lock = m.memory.lock();
+        lock.lock();
+        try {
+            synchronized (LOCK) {
+                if (m.state == State.DEVICE_NEWER && MIRRORS.get(new Key(a, null)) == m) {
+                    m.memory.read(m.buffer, 0, a, 0, m.length);
+                    m.state = State.SYNCED;
+                }
+                if (write) {
+                    m.state = State.HOST_NEWER;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The device copy of {@code a} on {@code memory} (made on first use); with {@code current} its
+     * contents are made the newest first (an upload of the whole array when the host is newer);
+     * with {@code writes} it is marked newer than the host (the caller's op writes it). The caller
+     * holds {@code memory.lock()}.
+     */
+    static GpuBuffer acquire(GpuMemory memory, float[] a, boolean current, boolean writes) {
+        synchronized (LOCK) {
+            expunge();
+            freeOrphans(memory);
+            Key probe = new Key(a, null);
+            Mirror m = MIRRORS.get(probe);
+            if (m != null && m.memory != memory) {
+                leave(m, a);
+                m = null;
+            }
+            if (m == null) {
+                m = new Mirror(memory, memory.allocate(Math.max(1, a.length)), a.length);
+                MIRRORS.put(new Key(a, COLLECTED), m);
+                live = MIRRORS.size();
+            }
+            if (current && m.state == State.HOST_NEWER) {
+                memory.write(a, 0, m.buffer, 0, a.length);
+                m.state = State.SYNCED;
+            }
+            if (writes) {
+                m.state = State.DEVICE_NEWER;
+            }
+            return m.buffer;
+        }
+    }
+
+    /** Moves {@code a} off another device: brings its contents back, then frees that copy there. */
+    private static void leave(Mirror m, float[] a) {
+        Lock other = m.memory.lock();
+        boolean locked;
+        try {
+            locked = other.tryLock(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            throw new IllegalStateException("a tensor resident on one GPU device is used on another while the "
+                    + "first is busy; bring it to the host first (Tensor.data())");
+        }
+        try {
+            if (m.state == State.DEVICE_NEWER) {
+                m.memory.read(m.buffer, 0, a, 0, m.length);
+            }
+            m.memory.free(m.buffer);
+        } finally {
+            other.unlock();
+        }
+        MIRRORS.remove(new Key(a, null));
+        live = MIRRORS.size();
+    }
+
+    /** Moves the mirrors of collected arrays to {@link #ORPHANS}. Caller holds LOCK. */
+    private static void expunge() {
+        boolean removed = false;
+        for (Object k; (k = COLLECTED.poll()) != null; ) {
+            Mirror m = MIRRORS.remove(k);
+            if (m != null) {
+                ORPHANS.add(m);
+                removed = true;
+            }
+        }
+        if (removed) {
+            live = MIRRORS.size();
+        }
+    }
+
+    /** Frees the orphaned buffers of {@code memory}. Caller holds LOCK and memory's lock. */
+    private static void freeOrphans(GpuMemory memory) {
+        for (Iterator<Mirror> it = ORPHANS.iterator(); it.hasNext(); ) {
+            Mirror m = it.next();
+            if (m.memory == memory) {
+                memory.free(m.buffer);
+                it.remove();
+            }
+        }
+    }
+}
