@@ -65,7 +65,8 @@
 #define GLOBAL
 #define LOCAL __shared__
 #define LOCAL_PTR
-#define DEVICE __device__ static inline
+/* Not static: nvcc and NVRTC warn (#177) about every unused static helper in a module. */
+#define DEVICE __device__ __forceinline__
 #define BARRIER() __syncthreads()
 #define SSAM_DIM3(v, d) ((d) == 0 ? (int) (v).x : (d) == 1 ? (int) (v).y : (int) (v).z)
 #define THREAD_ID(d) SSAM_DIM3(threadIdx, d)

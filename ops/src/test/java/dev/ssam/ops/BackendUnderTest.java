@@ -35,7 +35,9 @@ public enum BackendUnderTest {
     /** Vector API kernels on two threads. */
     CPU,
     /** The portable kernels on the OpenCL device (PoCL where no GPU exists). */
-    OPENCL;
+    OPENCL,
+    /** The portable kernels through NVRTC and cuBLAS on CUDA device 0 (skipped where none exists). */
+    CUDA;
 
     /** Created on first use and kept for the test JVM: pool threads are daemons. */
     private static final class CpuPool {
@@ -45,7 +47,7 @@ public enum BackendUnderTest {
 
     /** The backends checked against Ref. */
     public static Stream<BackendUnderTest> againstRef() {
-        return Stream.of(CPU, OPENCL);
+        return Stream.of(CPU, OPENCL, CUDA);
     }
 
     /** Every backend, Ref included: the parameters of golden suites. */
@@ -64,6 +66,7 @@ public enum BackendUnderTest {
             case REF -> Backend.ref();
             case CPU -> CpuPool.TWO_THREADS;
             case OPENCL -> OpenClFixture.backend();
+            case CUDA -> CudaFixture.backend();
         };
     }
 
@@ -72,7 +75,7 @@ public enum BackendUnderTest {
         return switch (this) {
             case REF -> throw new IllegalStateException("Ref is the oracle; nothing is compared against it");
             case CPU -> Tolerance.CPU_VS_REF;
-            case OPENCL -> Tolerance.GPU_VS_REF;
+            case OPENCL, CUDA -> Tolerance.GPU_VS_REF;
         };
     }
 
@@ -81,7 +84,7 @@ public enum BackendUnderTest {
         return switch (this) {
             case REF -> throw new IllegalStateException("Ref is the oracle; nothing is compared against it");
             case CPU -> Tolerance.CPU_VS_REF_REDUCTION;
-            case OPENCL -> Tolerance.GPU_VS_REF;
+            case OPENCL, CUDA -> Tolerance.GPU_VS_REF;
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.ssam.runtime;
 
+import dev.ssam.runtime.cuda.CuContext;
+import dev.ssam.runtime.cuda.CudaUnavailableException;
 import dev.ssam.runtime.gpu.GpuContext;
 import dev.ssam.runtime.opencl.ClContext;
 import dev.ssam.runtime.opencl.OpenClUnavailableException;
@@ -14,7 +16,8 @@ import dev.ssam.runtime.opencl.OpenClUnavailableException;
  *       backend is tested against, and selectable as {@code --device ref}.</li>
  *   <li>{@link Cpu}: Vector API kernels ({@link Simd#FLOAT}) on a {@link Parallel} pool.</li>
  *   <li>{@link Gpu}: portable GPU kernels on one device through Panama FFM, written once against
- *       {@link GpuContext}; its members are {@link OpenCl} ({@link ClContext}; PoCL runs the
+ *       {@link GpuContext}; its members are {@link Cuda} ({@link CuContext}; matmuls on cuBLAS) and
+ *       {@link OpenCl} ({@link ClContext}; PoCL runs the
  *       kernels on the CPU where no GPU exists).</li>
  * </ul>
  *
@@ -26,7 +29,7 @@ import dev.ssam.runtime.opencl.OpenClUnavailableException;
  */
 public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backend.Cpu, Backend.Gpu {
 
-    /** The device name as the command line spells it ({@code ref}, {@code cpu}, {@code opencl}). */
+    /** The device name as the command line spells it ({@code ref}, {@code cpu}, {@code opencl}, {@code cuda}). */
     String name();
 
     /** Threads this backend computes with. */
@@ -58,7 +61,17 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
     }
 
     /**
-     * Parses a device name: {@code ref}, {@code cpu} or {@code opencl} ({@code threads} applies to
+     * The CUDA backend on the process-wide context of CUDA device 0 ({@link CuContext#primary()}).
+     *
+     * @throws CudaUnavailableException when the driver, NVRTC or cuBLAS library or a device is
+     *                                  missing; the message says what was tried
+     */
+    static Backend cuda() {
+        return new Cuda(CuContext.primary());
+    }
+
+    /**
+     * Parses a device name: {@code ref}, {@code cpu}, {@code opencl} or {@code cuda} ({@code threads} applies to
      * cpu). Other names are rejected with a message that says which devices this build provides.
      */
     static Backend parse(String device, int threads) {
@@ -66,8 +79,9 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
             case "ref" -> ref();
             case "cpu" -> cpu(threads);
             case "opencl" -> opencl();
+            case "cuda" -> cuda();
             default -> throw new IllegalArgumentException("unknown device '" + device
-                    + "', expected ref, cpu or opencl");
+                    + "', expected ref, cpu, opencl or cuda");
         };
     }
 
@@ -133,7 +147,7 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
      * resident there ({@link dev.ssam.runtime.gpu.GpuSession#in}); only what the host reads crosses.
      * Dispatch switches handle every member with one {@code case Backend.Gpu g}.
      */
-    sealed interface Gpu extends Backend permits OpenCl {
+    sealed interface Gpu extends Backend permits OpenCl, Cuda {
         /** The device ops run on. */
         GpuContext context();
     }
@@ -176,6 +190,48 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
         @Override
         public String toString() {
             return "opencl(" + context.device().describe() + ")";
+        }
+    }
+
+    /**
+     * Portable GPU kernels compiled by NVRTC, and matmuls on cuBLAS, on CUDA device 0; the device's
+     * context, compiled modules, caching allocator and resident tensor copies are shared by every
+     * instance ({@link CuContext#primary()}). One host thread drives the device's stream, one op at
+     * a time.
+     */
+    final class Cuda implements Gpu {
+        private final CuContext context;
+
+        Cuda(CuContext context) {
+            this.context = context;
+        }
+
+        /** The device context ops run on. */
+        @Override
+        public CuContext context() {
+            return context;
+        }
+
+        @Override
+        public String name() {
+            return "cuda";
+        }
+
+        /** 1: one host thread drives the device. */
+        @Override
+        public int threads() {
+            return 1;
+        }
+
+        /** Frees the device buffers cached by the allocator; the shared context and its modules stay. */
+        @Override
+        public void close() {
+            context.trim();
+        }
+
+        @Override
+        public String toString() {
+            return "cuda(" + context.device().describe() + ")";
         }
     }
 }

@@ -215,7 +215,8 @@ public final class Gemm {
                     c.offset(), bias == null ? null : bias.data(), bias == null ? 0 : bias.offset());
             case Backend.Cpu cpu -> GemmCpu.gemm(cpu, d, alpha, a.data(), a.offset(), b.data(), b.offset(), beta,
                     c.data(), c.offset(), bias == null ? null : bias.data(), bias == null ? 0 : bias.offset());
-            // one place for every GPU: the portable tiled kernel (a cuBLAS branch for CUDA goes here)
+            case Backend.Cuda cu -> GemmCuda.gemm(cu.context(), d, alpha, a, b, beta, c, bias);
+            // every other GPU: the portable tiled kernel
             case Backend.Gpu g -> GemmGpu.gemm(g.context(), d, alpha, a, b, beta, c, bias);
         }
     }

@@ -167,6 +167,6 @@ class ClContextTest {
             assertTrue(b.toString().startsWith("opencl(" + cl.device().name()), b.toString());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.parse("tpu", 1));
-        assertEquals("unknown device 'tpu', expected ref, cpu or opencl", e.getMessage());
+        assertEquals("unknown device 'tpu', expected ref, cpu, opencl or cuda", e.getMessage());
     }
 }

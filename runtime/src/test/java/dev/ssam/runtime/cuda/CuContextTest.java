@@ -1,0 +1,217 @@
+package dev.ssam.runtime.cuda;
+
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.check.TensorCompare;
+import dev.ssam.runtime.check.Tolerance;
+import dev.ssam.runtime.gpu.GpuBuffer;
+import dev.ssam.runtime.gpu.GpuProgram;
+import dev.ssam.runtime.gpu.GpuStats;
+import dev.ssam.runtime.gpu.KernelSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The CUDA context on a real device: copies, launches (grid = ceil(items / local)), the module
+ * cache, cuBLAS against a Java product, error messages. Every case but the first skips with a
+ * printed reason where no CUDA device exists.
+ */
+class CuContextTest {
+    private static final KernelSource SMOKE = KernelSource.load(CuContextTest.class, "cuda_smoke.cl");
+    private static boolean reported;
+
+    private static synchronized CuContext cuda() {
+        Optional<String> reason = CuContext.unavailableReason();
+        if (reason.isPresent()) {
+            if (!reported) {
+                System.err.println("skipping CUDA tests: " + reason.get());
+                reported = true;
+            }
+            assumeTrue(false, "no CUDA device: " + reason.get());
+        }
+        return CuContext.primary();
+    }
+
+    @Test
+    void withoutADeviceTheReasonSaysWhatWasTried() {
+        Optional<String> reason = CuContext.unavailableReason();
+        if (reason.isEmpty()) {
+            System.err.println("CUDA device present: " + CuContext.primary().describe());
+            return;
+        }
+        assertTrue(reason.get().startsWith("CUDA: "), reason.get());
+        assertThrows(CudaUnavailableException.class, CuContext::primary);
+    }
+
+    @Test
+    void parseGivesTheCudaBackendOrSaysWhyNot() {
+        if (CuContext.unavailableReason().isPresent()) {
+            CudaUnavailableException e = assertThrows(CudaUnavailableException.class, () -> Backend.parse("CUDA", 4));
+            assertTrue(e.getMessage().startsWith("CUDA: "), e.getMessage());
+            return;
+        }
+        try (Backend b = Backend.parse("cuda", 4)) {
+            assertTrue(b instanceof Backend.Cuda c && c.context() == CuContext.primary());
+            assertEquals("cuda", b.name());
+            assertEquals(1, b.threads());
+        }
+    }
+
+    @Test
+    void launchesOverWindowsAndCountsTraffic() {
+        CuContext ctx = cuda();
+        int n = 1000;
+        float[] xs = new float[n + 5];
+        float[] ys = new float[n + 3];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = i * 0.5f;
+        }
+        for (int i = 0; i < ys.length; i++) {
+            ys[i] = -i;
+        }
+        float[] want = new float[n];
+        for (int i = 0; i < n; i++) {
+            want[i] = Math.fma(2f, xs[5 + i], ys[3 + i]);
+        }
+        Tensor x = Tensor.view(xs, 5, n);
+        Tensor y = Tensor.view(ys, 3, n);
+        ctx.resetStats();
+        try (CuSession s = ctx.session("axpy")) {
+            GpuProgram p = s.program(SMOKE, null);
+            GpuBuffer xb = s.upload(x);
+            GpuBuffer yb = s.upload(y);
+            s.launch1d(p, "ssam_test_axpy", n, 128, yb, xb, 2f, n);
+            s.download(yb, y);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(want[i], ys[3 + i], "y[" + i + "]");
+        }
+        assertEquals(0f, ys[0]);
+        assertEquals(-2f, ys[2]);
+        GpuStats st = ctx.stats();
+        assertEquals(new GpuStats(2, 8L * n, 1, 4L * n, 1), st);
+    }
+
+    @Test
+    void twoDimensionalGridRoundsUpToWholeBlocks() {
+        CuContext ctx = cuda();
+        int cols = 37;
+        int rows = 5;
+        Tensor out = Tensor.zeros(rows, cols);
+        try (CuSession s = ctx.session("index2d")) {
+            GpuProgram p = s.program(SMOKE, null);
+            GpuBuffer ob = s.alloc(rows * cols);
+            s.launch2d(p, "ssam_test_index2d", cols, rows, 16, 2, ob, cols, rows);
+            s.download(ob, out);
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                assertEquals(r * 1000 + c + 0.25f * 16 * 3, out.get(r, c), "out[" + r + ", " + c + "]");
+            }
+        }
+        assertEquals(3, CuSession.grid(5, 2));
+    }
+
+    @Test
+    void residentOutputComesBackOnHostRead() {
+        CuContext ctx = cuda();
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 4);
+        Tensor y = Tensor.of(new float[] {10, 20, 30, 40}, 4);
+        try (CuSession s = ctx.session("axpy")) {
+            GpuProgram p = s.program(SMOKE, null);
+            s.launch1d(p, "ssam_test_axpy", 4, 64, s.inOut(y), s.in(x), 1f, 4);
+        }
+        assertEquals(11f, y.get(0));
+        assertEquals(44f, y.get(3));
+    }
+
+    @Test
+    void modulesAreCachedBySourceAndDefines() {
+        CuContext ctx = cuda();
+        try (CuSession s = ctx.session("cache")) {
+            GpuProgram a = s.program(SMOKE, null);
+            int n = ctx.compiledPrograms();
+            assertTrue(a == s.program(SMOKE, " "));
+            GpuProgram b = s.program(SMOKE, "-DSSAM_TEST=1");
+            assertTrue(a != b);
+            assertEquals(n + 1, ctx.compiledPrograms());
+        }
+    }
+
+    @Test
+    void compileErrorCarriesTheLogAndTheOp() {
+        CuContext ctx = cuda();
+        KernelSource broken = KernelSource.load(CuContextTest.class, "broken.cl");
+        try (CuSession s = ctx.session("brokenOp")) {
+            CudaException e = assertThrows(CudaException.class, () -> s.program(broken, null));
+            assertTrue(e.getMessage().startsWith("brokenOp: nvrtcCompileProgram(broken.cl"), e.getMessage());
+            assertTrue(e.getMessage().contains("NVRTC_ERROR_COMPILATION"), e.getMessage());
+            assertTrue(e.getMessage().contains("undeclared_name"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownKernelNamesTheCallAndTheOp() {
+        CuContext ctx = cuda();
+        try (CuSession s = ctx.session("someOp")) {
+            GpuProgram p = s.program(SMOKE, null);
+            CudaException e = assertThrows(CudaException.class, () -> s.launch1d(p, "no_such_kernel", 1, 1));
+            assertTrue(e.getMessage().startsWith("someOp: cuModuleGetFunction(no_such_kernel) failed with CUDA_ERROR_"),
+                    e.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
+    @CsvSource({
+        "false, false, 7, 17, 33",
+        "false, true, 251, 1152, 192",
+        "true, false, 33, 7, 17",
+        "true, true, 1, 129, 5",
+    })
+    void cublasSgemmMatchesTheRowMajorProduct(boolean transA, boolean transB, int m, int n, int k) {
+        CuContext ctx = cuda();
+        SplittableRandom rnd = new SplittableRandom(7L * m + n + k);
+        int lda = (transA ? m : k) + 1;
+        int ldb = (transB ? k : n) + 2;
+        int ldc = n + 3;
+        Tensor a = random(rnd, (transA ? k : m) * lda);
+        Tensor b = random(rnd, (transB ? n : k) * ldb);
+        Tensor c = random(rnd, m * ldc);
+        Tensor expected = c.copy();
+        float[] e = expected.data();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float acc = 0f;
+                for (int p = 0; p < k; p++) {
+                    acc += (transA ? a.get(p * lda + i) : a.get(i * lda + p))
+                            * (transB ? b.get(j * ldb + p) : b.get(p * ldb + j));
+                }
+                e[i * ldc + j] = 0.5f * acc - 2f * e[i * ldc + j];
+            }
+        }
+        try (CuSession s = ctx.session("sgemm")) {
+            GpuBuffer cb = s.upload(c);
+            s.sgemm(transA, transB, m, n, k, 0.5f, s.upload(a), lda, s.upload(b), ldb, -2f, cb, ldc);
+            s.download(cb, c);
+        }
+        TensorCompare.assertClose("C", expected, c, Tolerance.GPU_VS_REF);
+        assertEquals(Cublas.MathMode.FP32_PEDANTIC, ctx.mathMode());
+    }
+
+    private static Tensor random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return Tensor.of(x, n);
+    }
+}

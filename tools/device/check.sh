@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The CUDA check on a bare GPU machine (no Java there): run from the repository root after
+# tools/device/prepare.sh built device-kit/ on the build machine and device-kit/ was carried over.
+#   tools/device/check.sh
+# Steps, each under its own time limit (the whole run stays under 5 minutes):
+#   1. nvidia-smi: the GPU, driver and memory (one line);
+#   2. the CUDA parity tests (runtime.cuda and the ops suites' cuda cases) through the JUnit launcher;
+#   3. ssam bench embed (SSAM-Tiny inference) and 4. ssam bench train (SSAM-Tiny training), batch 64
+#      and 256, --device cuda: one JSON line per figure.
+# Exits 0 when every step passed; otherwise with the first failing step's status (124: a time limit).
+# Without an NVIDIA GPU it stops at step 1 with a message and status 3.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+kit="$root/device-kit"
+java="$kit/jdk/bin/java"
+if [ ! -x "$java" ] || [ ! -f "$kit/ssam.jar" ]; then
+  echo "check: $kit is missing or incomplete: run tools/device/prepare.sh on the build machine and carry device-kit/" >&2
+  exit 2
+fi
+if ! command -v nvidia-smi > /dev/null 2>&1; then
+  echo "check: no NVIDIA GPU here (nvidia-smi is not installed); this check needs one" >&2
+  exit 3
+fi
+if ! gpu="$(timeout -k 5 20 nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>&1)"; then
+  echo "check: no NVIDIA GPU here (nvidia-smi failed: $gpu); this check needs one" >&2
+  exit 3
+fi
+echo "nvidia-smi: $gpu"
+# cuBLAS and NVRTC from the CUDA toolkit when the dynamic linker does not already know them.
+for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda/lib64; do
+  [ -d "$d" ] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss4m -Xmx24g)
+status=0
+
+# step NAME SECONDS COMMAND...: runs COMMAND under a time limit; remembers the first failure.
+step() {
+  local name="$1" secs="$2" rc
+  shift 2
+  echo "== $name (limit ${secs} s)"
+  timeout -k 10 "$secs" "$@"
+  rc=$?
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    echo "check: $name ran past its ${secs} s limit and was stopped" >&2
+  elif [ "$rc" -ne 0 ]; then
+    echo "check: $name failed with status $rc" >&2
+  fi
+  if [ "$rc" -ne 0 ] && [ "$status" -eq 0 ]; then
+    status=$rc
+  fi
+  return 0
+}
+
+step "CUDA parity tests" 130 "$java" "${flags[@]}" \
+  -cp "$kit/runner:$kit/junit/*:$kit/tests/runtime:$kit/tests/ops:$kit/ssam.jar" \
+  dev.ssam.device.DeviceTests "$kit/tests/runtime" "$kit/tests/ops"
+step "ssam bench embed (SSAM-Tiny inference)" 60 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
+  bench embed --device cuda --threads 1 --batch 64,256 --seconds 3
+step "ssam bench train (SSAM-Tiny training)" 90 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
+  bench train --device cuda --config tiny --threads 1 --batch 64,256 --seconds 4
+exit "$status"

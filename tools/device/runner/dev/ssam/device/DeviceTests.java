@@ -1,0 +1,87 @@
+package dev.ssam.device;
+
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.platform.engine.discovery.ClassNameFilter.excludeClassNamePatterns;
+import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
+import static org.junit.platform.engine.discovery.PackageNameFilter.includePackageNames;
+
+/**
+ * Runs the CUDA checks of the device kit (tools/device/check.sh) through the JUnit Platform
+ * launcher: from the test-class folders given as arguments, the tests of
+ * {@code dev.ssam.runtime.cuda} and the parity suites of {@code dev.ssam.ops} (golden suites
+ * excluded; folders, not jars, are scanned: the kit's runtime has no zip file system), with {@link OnlyCudaCases} switching off the
+ * cases parametrised for ref, cpu and opencl. Prints each failure and skipped case, then one JSON
+ * summary line; exits 0 only when nothing failed and at least one CUDA case ran.
+ */
+public final class DeviceTests {
+    private DeviceTests() {
+    }
+
+    /** A case that ran on a CUDA device: a parity case named for cuda, or a CuContextTest case that needs one. */
+    private static boolean onDevice(TestIdentifier id) {
+        String uid = id.getUniqueId();
+        return id.getDisplayName().startsWith("cuda")
+                || uid.contains("CuContextTest") && !uid.contains("withoutADeviceTheReasonSaysWhatWasTried");
+    }
+
+    /** Runs the tests in the class-path roots {@code args} (test-class folders). */
+    public static void main(String[] args) {
+        Set<Path> roots = new LinkedHashSet<>();
+        for (String dir : args) {
+            roots.add(Path.of(dir));
+        }
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClasspathRoots(roots))
+                .filters(includePackageNames("dev.ssam.runtime.cuda", "dev.ssam.ops"),
+                        includeClassNamePatterns(".*Test"), excludeClassNamePatterns(".*GoldenTest"))
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        List<String> skipped = new ArrayList<>();
+        int[] cudaCases = new int[1];
+        TestExecutionListener log = new TestExecutionListener() {
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (!id.isTest()) {
+                    return;
+                }
+                if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+                    skipped.add(id.getDisplayName() + ": " + result.getThrowable().map(Throwable::getMessage).orElse(""));
+                } else if (result.getStatus() == TestExecutionResult.Status.SUCCESSFUL && onDevice(id)) {
+                    cudaCases[0]++;
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        launcher.execute(request, summary, log);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        TestExecutionSummary s = summary.getSummary();
+        PrintWriter out = new PrintWriter(System.out, true);
+        s.printFailuresTo(out, 30);
+        for (String k : skipped.subList(0, Math.min(20, skipped.size()))) {
+            out.println("skipped: " + k);
+        }
+        out.printf("{\"check\":\"cuda-parity-tests\",\"tests\":%d,\"succeeded\":%d,\"failed\":%d,\"skipped\":%d,"
+                        + "\"cudaCases\":%d,\"seconds\":%.1f}%n", s.getTestsFoundCount(), s.getTestsSucceededCount(),
+                s.getTotalFailureCount(), s.getTestsAbortedCount() + s.getTestsSkippedCount(), cudaCases[0], seconds);
+        System.exit(s.getTotalFailureCount() == 0 && cudaCases[0] > 0 ? 0 : 1);
+    }
+}
