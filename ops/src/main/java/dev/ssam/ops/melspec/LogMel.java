@@ -1,6 +1,7 @@
 package dev.ssam.ops.melspec;
 
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Parallel;
 import dev.ssam.runtime.Tensor;
 
 import java.util.ArrayList;
@@ -182,15 +183,21 @@ public final class LogMel {
 
     /**
      * The backend the front end (resampling, log-mel) runs on when the model runs on {@code model}:
-     * the same for Ref and Cpu; Ref for a GPU backend, which has no front-end kernels yet (the
-     * front end is a few percent of the model's work).
+     * the same for Ref and Cpu; for a GPU backend, which has no front-end kernels, one process-wide
+     * Cpu backend on every core (its workers are daemon threads, made on first use and kept), so a
+     * GPU's host does the front end at Vector API speed while the device runs the model.
      */
     public static Backend frontEnd(Backend model) {
         return switch (model) {
             case Backend.Ref r -> r;
             case Backend.Cpu c -> c;
-            case Backend.Gpu g -> Backend.ref();
+            case Backend.Gpu g -> HostFrontEnd.BACKEND;
         };
+    }
+
+    /** Holder of the GPU backends' host front end (created on first use). */
+    private static final class HostFrontEnd {
+        static final Backend BACKEND = Backend.cpu(Parallel.availableCores());
     }
 
     /**
