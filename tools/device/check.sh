@@ -26,10 +26,26 @@ if ! gpu="$(timeout -k 5 20 nvidia-smi --query-gpu=name,driver_version,memory.to
   exit 3
 fi
 echo "nvidia-smi: $gpu"
-# cuBLAS and NVRTC from the CUDA toolkit when the dynamic linker does not already know them.
+# cuBLAS and NVRTC from the CUDA toolkit when the dynamic linker does not already know them; where
+# the toolkit folders lack them (a trimmed image), the first folders on the disk that hold them.
+libdirs=()
 for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda/lib64; do
-  [ -d "$d" ] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  [ -d "$d" ] && libdirs+=("$d")
 done
+for lib in 'libnvrtc.so*' 'libcublas.so*'; do
+  found=""
+  for d in "${libdirs[@]}"; do
+    compgen -G "$d/$lib" > /dev/null && found="$d" && break
+  done
+  if [ -z "$found" ] && ! ldconfig -p 2>/dev/null | grep -q "${lib%\*}"; then
+    f="$(timeout 20 find / -xdev -name "$lib" -print -quit 2>/dev/null)"
+    [ -n "$f" ] && libdirs+=("$(dirname "$f")")
+  fi
+done
+for d in "${libdirs[@]}"; do
+  export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
+echo "library folders: ${libdirs[*]:-(the dynamic linker defaults)}"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss4m -Xmx24g)
 status=0
 
@@ -38,7 +54,7 @@ step() {
   local name="$1" secs="$2" rc
   shift 2
   echo "== $name (limit ${secs} s)"
-  timeout -k 10 "$secs" "$@"
+  timeout -k 5 "$secs" "$@"
   rc=$?
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     echo "check: $name ran past its ${secs} s limit and was stopped" >&2
@@ -51,11 +67,11 @@ step() {
   return 0
 }
 
-step "CUDA parity tests" 130 "$java" "${flags[@]}" \
+step "CUDA parity tests" 115 "$java" "${flags[@]}" \
   -cp "$kit/runner:$kit/junit/*:$kit/tests/runtime:$kit/tests/ops:$kit/ssam.jar" \
   dev.ssam.device.DeviceTests "$kit/tests/runtime" "$kit/tests/ops"
-step "ssam bench embed (SSAM-Tiny inference)" 60 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
+step "ssam bench embed (SSAM-Tiny inference)" 55 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
   bench embed --device cuda --threads 1 --batch 64,256 --seconds 3
-step "ssam bench train (SSAM-Tiny training)" 90 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
+step "ssam bench train (SSAM-Tiny training)" 75 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
   bench train --device cuda --config tiny --threads 1 --batch 64,256 --seconds 4
 exit "$status"

@@ -28,9 +28,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class CuDriver {
     static final int CUDA_SUCCESS = 0;
     static final int CUDA_ERROR_STUB_LIBRARY = 34;
-    static final int CUDA_ERROR_INSUFFICIENT_DRIVER = 35;
+    static final int CUDA_ERROR_CALL_REQUIRES_NEWER_DRIVER = 36;
+    static final int CUDA_ERROR_DEVICE_UNAVAILABLE = 46;
     static final int CUDA_ERROR_NO_DEVICE = 100;
     static final int CUDA_ERROR_SYSTEM_DRIVER_MISMATCH = 803;
+    static final int CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE = 804;
     static final int CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK = 1;
     static final int CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK = 8;
     static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
@@ -125,7 +127,8 @@ final class CuDriver {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        if (code == CUDA_ERROR_NO_DEVICE || code == CUDA_ERROR_STUB_LIBRARY || code == CUDA_ERROR_INSUFFICIENT_DRIVER
+        if (code == CUDA_ERROR_NO_DEVICE || code == CUDA_ERROR_STUB_LIBRARY || code == CUDA_ERROR_CALL_REQUIRES_NEWER_DRIVER
+                || code == CUDA_ERROR_DEVICE_UNAVAILABLE || code == CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE
                 || code == CUDA_ERROR_SYSTEM_DRIVER_MISMATCH) {
             throw new CudaUnavailableException("CUDA: cuInit in " + lib.name() + " failed with " + d.errorName(code)
                     + " (" + code + ")" + (code == CUDA_ERROR_STUB_LIBRARY

@@ -2,6 +2,7 @@ package dev.ssam.runtime.gpu;
 
 import dev.ssam.runtime.Tensor;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -25,6 +26,13 @@ public final class Residency {
     private final GpuMemory memory;
     private final LongFunction<GpuBuffer> temporary;
     private final List<CopyBack> copyBacks = new ArrayList<>();
+    /**
+     * The host arrays whose mirrors this op uses, held until {@link #finish()}: a mirror is freed
+     * when its array is collected, and without this an array the caller no longer references
+     * could be collected between {@code in(x)} and the launch, its buffer handed to the next
+     * {@code out(y)} of the same op, and the kernel would read its output as its input.
+     */
+    private final List<float[]> held = new ArrayList<>();
 
     /** A temporary window to copy into the mirror at the end of the op. */
     private record CopyBack(GpuBuffer from, GpuBuffer mirror, long offset, long floats) {
@@ -41,6 +49,7 @@ public final class Residency {
         if (t == null) {
             return null;
         }
+        held.add(t.storage());
         GpuBuffer mirror = DeviceMirrors.acquire(memory, t.storage(), true, false);
         return window(mirror, t, true, false);
     }
@@ -48,12 +57,14 @@ public final class Residency {
     /** The tensor's window on the device for writing (the rest of the array is kept current). */
     public GpuBuffer out(Tensor t) {
         boolean whole = t.offset() == 0 && t.size() == t.storage().length;
+        held.add(t.storage());
         GpuBuffer mirror = DeviceMirrors.acquire(memory, t.storage(), !whole, true);
         return window(mirror, t, false, true);
     }
 
     /** The tensor's window on the device for reading and writing. */
     public GpuBuffer inOut(Tensor t) {
+        held.add(t.storage());
         GpuBuffer mirror = DeviceMirrors.acquire(memory, t.storage(), true, true);
         return window(mirror, t, true, true);
     }
@@ -82,5 +93,7 @@ public final class Residency {
             memory.copy(c.from(), 0, c.mirror(), c.offset(), c.floats());
         }
         copyBacks.clear();
+        Reference.reachabilityFence(held);
+        held.clear();
     }
 }
