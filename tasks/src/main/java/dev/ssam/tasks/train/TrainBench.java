@@ -1,5 +1,6 @@
 package dev.ssam.tasks.train;
 
+import dev.ssam.model.ClipParallelPretraining;
 import dev.ssam.model.Masking;
 import dev.ssam.model.Pretraining;
 import dev.ssam.model.SsamConfig;
@@ -16,7 +17,8 @@ import dev.ssam.tasks.data.SyntheticAudio;
 /**
  * Training throughput for {@code ssam bench}: the time of one full pretraining update (forward,
  * loss, backward through the whole model, AdamW over every tensor) on {@code batch} clips, exactly
- * the work {@link Pretrainer} does per step. Data loading is left out: in training it runs ahead on
+ * the work {@link Pretrainer} does per step (on Cpu: whole clips per thread,
+ * {@link dev.ssam.model.ClipParallelPretraining}). Data loading is left out: in training it runs ahead on
  * the prefetch thread.
  *
  * <p>Inputs: the first 200 frames of {@code batch} synthetic 2.01 s clips (normalised with the
@@ -55,7 +57,7 @@ public final class TrainBench {
         private final SsamParams params;
         private final SsamParams grads;
         private final AdamWState optimizer;
-        private final Pretraining.Workspace ws;
+        private final ClipParallelPretraining.Workspace ws;
         private final Tensor x;      // (B, T, F)
         private final Tensor mask;   // (B, P)
         private double lastLoss = Double.NaN;
@@ -66,7 +68,7 @@ public final class TrainBench {
             params = SsamInit.init(config, 0L);
             grads = SsamParams.zeros(config);
             optimizer = AdamWState.zeros(config, AdamWState.Hyper.OFFICIAL);
-            ws = Pretraining.Workspace.allocate(config, batch);
+            ws = ClipParallelPretraining.Workspace.allocate(config, batch, backend);
             x = Tensor.zeros(batch, config.frames(), config.melBins());
             int samples = (config.frames() + 1) * LogMel.HOP;
             for (int b = 0; b < batch; b++) {
@@ -81,7 +83,7 @@ public final class TrainBench {
         /** One update: forward, backward, AdamW. */
         @Override
         public void run() {
-            lastLoss = Pretraining.lossAndGradients(backend, params, x, mask, Pretraining.Options.OFFICIAL, grads, ws).loss();
+            lastLoss = ClipParallelPretraining.lossAndGradients(backend, params, x, mask, Pretraining.Options.OFFICIAL, grads, ws).loss();
             optimizer.update(backend, params, grads, 1e-4);
         }
 
