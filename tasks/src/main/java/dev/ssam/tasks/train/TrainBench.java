@@ -30,24 +30,28 @@ import dev.ssam.tasks.data.SyntheticAudio;
  * }</pre>
  */
 public final class TrainBench {
+    /** Longest warm-up: {@link Timing#warmUp} stops earlier once the JIT has gone quiet. */
+    private static final double MAX_WARMUP_SECONDS = 60;
+
     private TrainBench() {
     }
 
     /**
-     * Times {@link #step} after {@code warmupSeconds} of warm-up, for at least 3 updates and
-     * {@code minSeconds}.
+     * Times {@link #step} after at least {@code warmupSeconds} of warm-up (longer until the JIT has
+     * gone quiet, {@link Timing#warmUp}), for at least 3 updates and {@code minSeconds}.
      *
      * @return {@code train_step}: model, device, threads, batch, clips_per_s, ms_per_clip, median_ms,
-     *         spread, reps, peak_rss_mb
+     *         spread, reps, loss, warmup_s, peak_rss_mb
      */
     public static BenchResult run(Backend backend, SsamConfig config, int batch, double warmupSeconds, double minSeconds) {
         Step s = new Step(backend, config, batch);
-        Timing t = Timing.measure(s::run, warmupSeconds, 3, minSeconds);
+        double warm = Timing.warmUp(s::run, warmupSeconds, MAX_WARMUP_SECONDS);
+        Timing t = Timing.measure(s::run, 0, 3, minSeconds);
         return BenchResult.of("train_step").with("model", config.presetName()).with("device", backend.name())
                 .with("threads", backend.threads()).with("batch", batch)
                 .with("clips_per_s", BenchResult.round(batch / t.medianSeconds(), 3))
                 .with("ms_per_clip", BenchResult.round(t.medianSeconds() * 1e3 / batch, 2)).with(t)
-                .with("loss", BenchResult.round(s.lastLoss, 5))
+                .with("loss", BenchResult.round(s.lastLoss, 5)).with("warmup_s", BenchResult.round(warm, 1))
                 .with("peak_rss_mb", BenchResult.round(Memory.peakRssMegabytes(), 1));
     }
 
