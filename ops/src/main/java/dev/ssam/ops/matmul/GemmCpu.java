@@ -14,6 +14,8 @@ import static dev.ssam.ops.matmul.GemmKernel.NR;
  * copied. For A in place the k blocks are the innermost loop, so the block's column of C under
  * a panel stays in L2 while its partial sums accumulate.
  *
+ * <p>A C at most one vector wide goes to {@link GemmCpuNarrow} instead.
+ *
  * <p>Threads split either the row tiles or the column panels, whichever costs less by a simple
  * model that counts the duplicated packing of B a row split implies; k is never split, so each
  * element of C is computed by one thread in an order that depends on k alone.
@@ -52,6 +54,10 @@ final class GemmCpu {
         }
         if (alpha == 0f || d.k() == 0) {
             scaleOnly(d, beta, c, cOff, bias, biasOff);
+            return;
+        }
+        if (GemmCpuNarrow.applies(d)) {
+            GemmCpuNarrow.gemm(cpu, d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);
             return;
         }
         Task task = new Task(d, alpha, a, aOff, b, bOff, beta, c, cOff, bias, biasOff);

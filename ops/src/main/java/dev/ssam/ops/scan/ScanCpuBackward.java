@@ -30,8 +30,12 @@ import java.util.Arrays;
 final class ScanCpuBackward {
     private static final VectorSpecies<Float> S = Simd.FLOAT;
     private static final int LANES = S.length();
-    /** Work units a call is split into at least (where E allows): enough for a few threads. */
-    static final int MIN_UNITS = 8;
+    /**
+     * Work units a call is split into at least (where E allows): two, so one clip still uses two
+     * threads. Each unit zeroes and folds its own (L, N, LANES) dB and dC partials, so more units cost
+     * more: eight made a one-clip backward at D 64 a quarter slower.
+     */
+    static final int MIN_UNITS = 2;
 
     private ScanCpuBackward() {
     }

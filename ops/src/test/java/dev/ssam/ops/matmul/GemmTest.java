@@ -82,7 +82,9 @@ class GemmTest {
         SplittableRandom rnd = new SplittableRandom(8);
         // gx = gout w and gw = gout^T x of in_proj, out_proj and x_proj: (transA, m, n, k)
         int[][] shapes = {{0, 251, 192, 1152}, {1, 1152, 192, 251}, {0, 251, 576, 192}, {1, 192, 576, 251},
-            {0, 251, 576, 60}, {1, 60, 576, 251}};
+            {0, 251, 576, 60}, {1, 60, 576, 251},
+            // dt_proj's gx and gw (n = R) at SSAM-Tiny (R 12, E 576) and nano (R 4, E 192): the narrow kernel
+            {0, 251, 12, 576}, {1, 576, 12, 251}, {0, 251, 4, 192}, {1, 192, 4, 251}};
         for (int[] s : shapes) {
             verify(b, GemmCase.random(rnd, s[0] == 1, false, s[1], s[2], s[3], 1f, 0f, false));
         }

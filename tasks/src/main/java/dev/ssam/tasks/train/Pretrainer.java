@@ -1,5 +1,6 @@
 package dev.ssam.tasks.train;
 
+import dev.ssam.model.ClipParallelPretraining;
 import dev.ssam.model.Pretraining;
 import dev.ssam.model.SsamConfig;
 import dev.ssam.model.SsamInit;
@@ -32,8 +33,10 @@ import java.util.Map;
  *       grads = mean over micro-batches; optionally clip the global norm
  *       AdamW update (official parameter groups); log metrics; checkpoint every saveEvery updates
  * </pre>
- * Everything the step needs (workspace, gradients, optimiser state, batch buffers) is allocated
- * once in {@link #open}. Batches are filled on a background thread ({@link BatchPrefetcher}).
+ * On the Cpu backend the clips of a micro-batch are split between the threads, each computing
+ * whole clips ({@link ClipParallelPretraining}). Everything the step needs (workspace, gradients,
+ * optimiser state, batch buffers) is allocated once in {@link #open}. Batches are filled on a
+ * background thread ({@link BatchPrefetcher}).
  *
  * <p>Determinism: the initial weights, the epoch shuffles, the crops and the masks are pure
  * functions of the seed and a counter ({@link Seeds}); checkpoints store weights, AdamW moments and
@@ -70,7 +73,7 @@ public final class Pretrainer implements AutoCloseable {
     private final AdamWState optimizer;
     private final SsamParams grads;      // gradients of one micro-batch
     private final SsamParams gradSum;    // mean over micro-batches; null when accumSteps is 1
-    private final Pretraining.Workspace ws;
+    private final ClipParallelPretraining.Workspace ws;
     private final Pretraining.Options lossOptions;
     private final TrainListener.Plan plan;
     private long step;
@@ -88,7 +91,7 @@ public final class Pretrainer implements AutoCloseable {
         this.optimizer = optimizer;
         this.grads = SsamParams.zeros(config);
         this.gradSum = o.accumSteps() > 1 ? SsamParams.zeros(config) : null;
-        this.ws = Pretraining.Workspace.allocate(config, o.batch());
+        this.ws = ClipParallelPretraining.Workspace.allocate(config, o.batch(), backend);
         this.lossOptions = new Pretraining.Options(o.loss(), o.normPatch());
         this.step = startStep;
         this.elapsedBefore = elapsedBefore;
@@ -249,7 +252,7 @@ public final class Pretrainer implements AutoCloseable {
             BatchPrefetcher.Batch b = prefetch.take();
             Pretraining.Result r;
             try {
-                r = Pretraining.lossAndGradients(backend, params, b.x(), b.mask(), lossOptions, grads, ws);
+                r = ClipParallelPretraining.lossAndGradients(backend, params, b.x(), b.mask(), lossOptions, grads, ws);
             } finally {
                 prefetch.release(b);
             }
