@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * A small fixed thread pool for the Cpu backend: {@code threads - 1} daemon workers plus the
@@ -14,13 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * depends on timing; an op whose per-index result does not depend on the split (all of ours except
  * where documented) gives bitwise identical results for any thread count. Ops parallelise over
  * coarse units (row blocks, clips, channel blocks), never over a reduction dimension
- * (PERF-NOTES lesson 7).
+ * (PERF-NOTES lesson 7). {@link #forEachDynamic} hands out whole items in order instead, for
+ * bodies whose result does not depend on the thread.
  */
 public final class Parallel implements AutoCloseable {
     /** A body over an index range {@code [from, to)} run by worker {@code worker} (0-based). */
     @FunctionalInterface
     public interface RangeBody {
         void run(int from, int to, int worker);
+    }
+
+    /** A body over one index {@code i} run by worker {@code worker} (0-based). */
+    @FunctionalInterface
+    public interface IndexBody {
+        void run(int i, int worker);
     }
 
     private final int threads;
@@ -75,16 +83,47 @@ public final class Parallel implements AutoCloseable {
             body.run(0, n, 0);
             return;
         }
-        @SuppressWarnings("unchecked")
+        int[] bounds = new int[parts + 1];
+        for (int p = 0; p <= parts; p++) {
+            bounds[p] = Math.min(n, (int) ((long) blocks * p / parts) * grain);
+        }
+        runParts(parts, p -> body.run(bounds[p], bounds[p + 1], p));
+    }
+
+    /**
+     * Runs {@code body} once for every index of {@code [0, n)}, each thread taking the next
+     * untaken index in increasing order until none is left; returns when all are done. Which
+     * thread runs an index depends on timing, so this is only for bodies whose result for an index
+     * does not depend on the thread (per-worker scratch is fine): whole independent items of
+     * uneven or noisy cost, such as a batch's clips, where a static split waits on the slower half.
+     * Exceptions are rethrown.
+     */
+    public void forEachDynamic(int n, IndexBody body) {
+        if (n <= 0) {
+            return;
+        }
+        int parts = Math.min(threads, n);
+        AtomicInteger next = new AtomicInteger();
+        runParts(parts, p -> {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                body.run(i, p);
+            }
+        });
+    }
+
+    /** Runs {@code part} for 0..parts-1, part 0 on the calling thread; rethrows the first failure. */
+    private void runParts(int parts, IntConsumer part) {
+        if (parts == 1) {
+            part.accept(0);
+            return;
+        }
         Future<?>[] futures = new Future<?>[parts - 1];
         CountDownLatch done = new CountDownLatch(parts - 1);
         for (int p = 1; p < parts; p++) {
-            int from = Math.min(n, (int) ((long) blocks * p / parts) * grain);
-            int to = Math.min(n, (int) ((long) blocks * (p + 1) / parts) * grain);
             int worker = p;
             futures[p - 1] = pool.submit(() -> {
                 try {
-                    body.run(from, to, worker);
+                    part.accept(worker);
                 } finally {
                     done.countDown();
                 }
@@ -92,7 +131,7 @@ public final class Parallel implements AutoCloseable {
         }
         Throwable failure = null;
         try {
-            body.run(0, Math.min(n, (int) ((long) blocks / parts) * grain), 0);
+            part.accept(0);
         } catch (RuntimeException | Error e) {
             failure = e;
         }

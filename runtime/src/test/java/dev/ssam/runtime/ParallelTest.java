@@ -43,6 +43,42 @@ class ParallelTest {
     }
 
     @Test
+    void dynamicRunsEveryIndexOnceEachThreadInIncreasingOrder() {
+        for (int threads : new int[] {1, 2, 3}) {
+            try (Parallel p = Parallel.of(threads)) {
+                for (int n : new int[] {1, 2, 8, 33}) {
+                    AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                    int[][] last = new int[threads][1];
+                    for (int[] l : last) {
+                        l[0] = -1;
+                    }
+                    p.forEachDynamic(n, (i, worker) -> {
+                        assertTrue(worker >= 0 && worker < threads);
+                        assertTrue(i > last[worker][0], "worker " + worker + " took " + i + " after " + last[worker][0]);
+                        last[worker][0] = i;
+                        hits.incrementAndGet(i);
+                    });
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(1, hits.get(i), "index " + i + " with " + threads + " threads, n " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void dynamicRethrowsFailures() {
+        try (Parallel p = Parallel.of(2)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.forEachDynamic(10, (i, w) -> {
+                if (i == 7) {
+                    throw new IllegalStateException("boom " + i);
+                }
+            }));
+            assertEquals("boom 7", e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.of(0));
     }

@@ -120,13 +120,13 @@ public final class ClipParallelPretraining {
                     + " than " + cpu);
         }
         Tensor clips = x.reshape(batch, c.frames(), c.melBins());
-        cpu.parallel().forRange(batch, (from, to, worker) -> {
-            for (int b = from; b < to; b++) {
-                Pretraining.Workspace w = ws.workers[worker];
-                ws.clipResults[b] = clip(p, clips.slice0(b, b + 1), mask.slice0(b, b + 1), options, ws.clipGrads[b], w);
-                ws.pred.slice0(b, b + 1).copyFrom(w.pred());
-                ws.target.slice0(b, b + 1).copyFrom(w.target());
-            }
+        // Clips are handed out in order as threads free up (a clip's result does not depend on its
+        // thread): with a static split the step waited on whichever core a neighbour slowed down.
+        cpu.parallel().forEachDynamic(batch, (b, worker) -> {
+            Pretraining.Workspace w = ws.workers[worker];
+            ws.clipResults[b] = clip(p, clips.slice0(b, b + 1), mask.slice0(b, b + 1), options, ws.clipGrads[b], w);
+            ws.pred.slice0(b, b + 1).copyFrom(w.pred());
+            ws.target.slice0(b, b + 1).copyFrom(w.target());
         });
         return combine(cpu, mask, options, grads, ws);
     }

@@ -84,7 +84,8 @@ public final class Pretraining {
         final Tensor gNormed;   // (B, L, D)
         final Tensor gTmp;      // (B, L, D)
         final Tensor gTok;      // (B, P, D)
-        final Tensor patches;   // (B, P, Q)
+        final SsamEncoder.Buffers encoder;   // the encoder's scratch, reused every step
+        final Tensor patches;   // (B, P, Q) the input's patches (the encoder's, left by its patch embedding)
         final Tensor row0;      // (B, Q) the class-token row of predAll, dropped; zero in backward
 
         private Workspace(SsamConfig c, int batch) {
@@ -108,7 +109,8 @@ public final class Pretraining {
             gNormed = Tensor.zeros(batch, l, d);
             gTmp = Tensor.zeros(batch, l, d);
             gTok = Tensor.zeros(batch, pn, d);
-            patches = Tensor.zeros(batch, pn, q);
+            encoder = SsamEncoder.Buffers.forTrace(c, batch);
+            patches = encoder.patches;
             row0 = Tensor.zeros(batch, q);
         }
 
@@ -159,14 +161,13 @@ public final class Pretraining {
         if (ws.batch() != batch) {
             throw new IllegalArgumentException("pretraining: workspace holds " + ws.batch() + " clips, x has " + batch);
         }
-        Tensor tokens = SsamEncoder.forward(backend, p, x, mask, ws.trace);
+        Tensor tokens = SsamEncoder.forward(backend, p, x, mask, ws.trace, ws.encoder);
         Elementwise.copy(backend, tokens, ws.gTokens);   // keep the head input; gTokens is overwritten in backward
         Matmul.linear(backend, tokens, p.pred0W(), p.pred0B(), ws.head1);
         Activation.forward(backend, Activation.GELU, ws.head1, ws.head1Act);
         Matmul.linear(backend, ws.head1Act, p.pred2W(), p.pred2B(), ws.predAll);
         dropFirstRow(backend, ws.predAll, ws.row0, ws.pred);
-        Patches.patchify(backend, c, x.reshape(batch, c.frames(), c.melBins()), ws.patches);
-        Elementwise.copy(backend, ws.patches, ws.target);
+        Elementwise.copy(backend, ws.patches, ws.target);   // the patches the encoder embedded
         if (options.normalizedPatch()) {
             normalizePatches(ws.target);
         }

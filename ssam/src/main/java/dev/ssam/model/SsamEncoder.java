@@ -49,22 +49,32 @@ public final class SsamEncoder {
         final Tensor h;                 // (B, L, D) mixer output
         final Tensor hn;                // (B, L, D) normalised mixer input
         final Tensor tokens;            // (B, L, D) encoder output
-        final MixerActivations mixer;   // shared by every block
+        final MixerActivations mixer;   // shared by every block; null where a trace keeps them
+        final Tensor patches;           // (B, P, Q) the input's patches
+        final Tensor patchTokens;       // (B, P, D) their embeddings
 
-        private Buffers(SsamConfig c, int batch) {
+        private Buffers(SsamConfig c, int batch, boolean mixer) {
             int l = c.seqLen();
             int d = c.dModel();
             r = Tensor.zeros(batch, l, d);
             h = Tensor.zeros(batch, l, d);
             hn = Tensor.zeros(batch, l, d);
             tokens = Tensor.zeros(batch, l, d);
-            mixer = MixerActivations.allocate(c, batch, l);
+            this.mixer = mixer ? MixerActivations.allocate(c, batch, l) : null;
+            patches = Tensor.zeros(batch, c.numPatches(), c.patchDim());
+            patchTokens = Tensor.zeros(batch, c.numPatches(), d);
         }
 
         /** Buffers for {@code batch} windows of model {@code c}. */
         public static Buffers allocate(SsamConfig c, int batch) {
             Shapes.requirePositive("SsamEncoder.Buffers", "batch", batch);
-            return new Buffers(c, batch);
+            return new Buffers(c, batch, true);
+        }
+
+        /** Buffers for forward passes that keep their intermediates in an {@link EncoderTrace} (no mixer scratch). */
+        static Buffers forTrace(SsamConfig c, int batch) {
+            Shapes.requirePositive("SsamEncoder.Buffers", "batch", batch);
+            return new Buffers(c, batch, false);
         }
 
         /** Windows these buffers hold. */
@@ -83,7 +93,16 @@ public final class SsamEncoder {
      */
     public static Tensor forward(Backend backend, SsamParams p, Tensor logmel, Tensor mask, EncoderTrace trace) {
         int batch = checkInput(p.config(), logmel);
-        Buffers buffers = Buffers.allocate(p.config(), batch);
+        Buffers buffers = trace != null ? Buffers.forTrace(p.config(), batch) : Buffers.allocate(p.config(), batch);
+        return run(backend, p, logmel, mask, trace, buffers);
+    }
+
+    /**
+     * As {@link #forward(Backend, SsamParams, Tensor, Tensor, EncoderTrace)} into reused
+     * {@code buffers}: returns their token tensor (B, L, D), valid until the buffers are used again.
+     */
+    static Tensor forward(Backend backend, SsamParams p, Tensor logmel, Tensor mask, EncoderTrace trace,
+                          Buffers buffers) {
         return run(backend, p, logmel, mask, trace, buffers);
     }
 
@@ -111,7 +130,7 @@ public final class SsamEncoder {
             throw new IllegalArgumentException("ssamEncoder: buffers hold " + buf.batch() + " windows, input has " + batch);
         }
         Tensor seq = trace != null ? trace.seq() : buf.tokens;   // tokens is free until the final norm
-        embed(backend, p, logmel.reshape(batch, c.frames(), c.melBins()), mask, seq);
+        embed(backend, p, logmel.reshape(batch, c.frames(), c.melBins()), mask, buf.patches, buf.patchTokens, seq);
 
         Tensor r = buf.r;
         Tensor h = buf.h;
@@ -158,16 +177,12 @@ public final class SsamEncoder {
     /**
      * Patch embedding into {@code seq} (B, L, D): row 0 = cls_token + pos_embed[0], row 1 + k =
      * W patch_k + b + pos_embed[1 + k], or mask_token where {@code mask[b, k] = 1} (replacing the
-     * token after the position embedding is added, as the official code does).
+     * token after the position embedding is added, as the official code does). {@code patches}
+     * (B, P, Q) and {@code tok} (B, P, D) are scratch.
      */
-    static void embed(Backend backend, SsamParams p, Tensor logmel, Tensor mask, Tensor seq) {
-        SsamConfig c = p.config();
-        int batch = logmel.dim(0);
-        int pn = c.numPatches();
-        int d = c.dModel();
-        Tensor patches = Tensor.zeros(batch, pn, c.patchDim());       // (B, P, Q)
-        Patches.patchify(backend, c, logmel, patches);
-        Tensor tok = Tensor.zeros(batch, pn, d);                      // (B, P, D)
+    static void embed(Backend backend, SsamParams p, Tensor logmel, Tensor mask, Tensor patches, Tensor tok,
+                      Tensor seq) {
+        Patches.patchify(backend, p.config(), logmel, patches);
         Matmul.linear(backend, patches, p.patchEmbedW(), p.patchEmbedB(), tok);
         Gather.tokens(backend, tok, p.posEmbed(), p.clsToken(), p.maskToken(), mask, seq);
     }

@@ -1,6 +1,7 @@
 package dev.ssam.ops.act;
 
 import dev.ssam.runtime.Simd;
+import dev.ssam.runtime.ThreadScratch;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -55,6 +56,9 @@ public final class VectorMath {
     private static final float ROUNDER = 12582912f;
     private static final float TWO23 = 8388608f;
     private static final float SQRT_HALF = 0.707106781186547524f;
+
+    /** The calling thread's copy of a vector's lanes for {@link #sumLanes(FloatVector)}. */
+    private static final ThreadScratch.Floats LANES_COPY = new ThreadScratch.Floats();
 
     private VectorMath() {
     }
@@ -133,20 +137,26 @@ public final class VectorMath {
 
     /** Lanewise e^x (Cephes expf: Cody-Waite reduction by ln 2, degree-5 polynomial), within about 1 ulp. */
     public static FloatVector exp(FloatVector x) {
+        // Direct Vector API calls only (no helper methods, no float-int convert): inlined into a
+        // caller's loop the helpers' extra call levels tipped C2 past its inlining node budget and
+        // the vectors were boxed.
         FloatVector xc = x.max(-104f).min(89f); // beyond these exp is 0 or inf; NaN passes through
-        FloatVector n = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER)).sub(ROUNDER);
-        FloatVector r = fma(n, FloatVector.broadcast(S, -LN2_HI), xc);
-        r = fma(n, FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
-        p = fma(p, r, 8.3334519073e-3f);
-        p = fma(p, r, 4.1665795894e-2f);
-        p = fma(p, r, 1.6666665459e-1f);
-        p = fma(p, r, 5.0000001201e-1f);
+        FloatVector t = xc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
+        FloatVector n = t.sub(ROUNDER); // round(x log2 e); t's low mantissa bits hold it as an integer
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(FloatVector.broadcast(S, 1.9875691500e-4f), FloatVector.broadcast(S, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
         p = p.fma(r.mul(r), r).add(1f);
         // 2^n as two factors so that n = 128 (overflow to inf) and n < -126 (subnormal) round once
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER));
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        return p.mul(pow2(n1)).mul(pow2(ni.sub(n1)));
+        FloatVector f1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector f2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(f1).mul(f2);
     }
 
     /** Lanewise natural log (Cephes logf), within about 1 ulp; log 0 = -inf, log of a negative or NaN is NaN. */
@@ -163,18 +173,18 @@ public final class VectorMath {
         e = e.sub(FloatVector.broadcast(S, 1f), low);
         FloatVector f = m.sub(1f).blend(m.add(m).sub(1f), low); // in [sqrt(1/2) - 1, sqrt 2 - 1)
         FloatVector z = f.mul(f);
-        FloatVector y = fma(f, 7.0376836292e-2f, -1.1514610310e-1f);
-        y = fma(y, f, 1.1676998740e-1f);
-        y = fma(y, f, -1.2420140846e-1f);
-        y = fma(y, f, 1.4249322787e-1f);
-        y = fma(y, f, -1.6668057665e-1f);
-        y = fma(y, f, 2.0000714765e-1f);
-        y = fma(y, f, -2.4999993993e-1f);
-        y = fma(y, f, 3.3333331174e-1f);
+        FloatVector y = f.fma(7.0376836292e-2f, -1.1514610310e-1f);
+        y = y.fma(f, FloatVector.broadcast(S, 1.1676998740e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -1.2420140846e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 1.4249322787e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -1.6668057665e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 2.0000714765e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -2.4999993993e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 3.3333331174e-1f));
         y = y.mul(f).mul(z);
-        y = fma(e, FloatVector.broadcast(S, LN2_LO), y);
-        y = fma(z, FloatVector.broadcast(S, -0.5f), y);
-        FloatVector r = fma(e, FloatVector.broadcast(S, LN2_HI), f.add(y));
+        y = e.fma(FloatVector.broadcast(S, LN2_LO), y);
+        y = z.fma(FloatVector.broadcast(S, -0.5f), y);
+        FloatVector r = e.fma(FloatVector.broadcast(S, LN2_HI), f.add(y));
         r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
         r = r.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
         return r.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN)));
@@ -200,20 +210,20 @@ public final class VectorMath {
     public static FloatVector erf(FloatVector a) {
         FloatVector t = a.abs();
         FloatVector s = a.mul(a);
-        FloatVector r = fma(t, -1.72853470e-5f, 3.83197126e-4f);
-        FloatVector u = fma(t, -3.88396438e-3f, 2.42546219e-2f);
+        FloatVector r = t.fma(-1.72853470e-5f, 3.83197126e-4f);
+        FloatVector u = t.fma(-3.88396438e-3f, 2.42546219e-2f);
         r = r.fma(s, u);
-        r = fma(r, t, -1.06777877e-1f);
-        r = fma(r, t, -6.34846687e-1f);
-        r = fma(r, t, -1.28717512e-1f);
+        r = r.fma(t, FloatVector.broadcast(S, -1.06777877e-1f));
+        r = r.fma(t, FloatVector.broadcast(S, -6.34846687e-1f));
+        r = r.fma(t, FloatVector.broadcast(S, -1.28717512e-1f));
         r = r.fma(t, t.neg());
         FloatVector large = exp(r).neg().add(1f);
         large = large.blend(large.neg(), a.compare(VectorOperators.LT, 0f));
-        FloatVector q = fma(s, -5.96761703e-4f, 4.99119423e-3f);
-        q = fma(q, s, -2.67681349e-2f);
-        q = fma(q, s, 1.12819925e-1f);
-        q = fma(q, s, -3.76125336e-1f);
-        q = fma(q, s, 1.28379166e-1f);
+        FloatVector q = s.fma(-5.96761703e-4f, 4.99119423e-3f);
+        q = q.fma(s, FloatVector.broadcast(S, -2.67681349e-2f));
+        q = q.fma(s, FloatVector.broadcast(S, 1.12819925e-1f));
+        q = q.fma(s, FloatVector.broadcast(S, -3.76125336e-1f));
+        q = q.fma(s, FloatVector.broadcast(S, 1.28379166e-1f));
         FloatVector small = q.fma(a, a);
         return small.blend(large, t.compare(VectorOperators.GT, ERF_SPLIT));
     }
@@ -253,10 +263,18 @@ public final class VectorMath {
      * this gives the same bits in every tier (for a given vector width).
      */
     public static float sumLanes(FloatVector v) {
-        for (int half = v.length() / 2; half > 0; half /= 2) {
-            v = v.add(v.slice(half));
+        // The same halving tree on a copy of the lanes: the vector form's slice by a loop-variant
+        // offset was not intrinsified and boxed a vector per step (most of a LayerNorm backward's
+        // allocation).
+        int n = v.length();
+        float[] t = LANES_COPY.get(n);
+        v.intoArray(t, 0);
+        for (int half = n / 2; half > 0; half /= 2) {
+            for (int i = 0; i < half; i++) {
+                t[i] += t[i + half];
+            }
         }
-        return v.lane(0);
+        return t[0];
     }
 
     /** The lanes' sum in double by the same fixed tree as {@link #sumLanes(FloatVector)}. */
@@ -265,25 +283,5 @@ public final class VectorMath {
             v = v.add(v.slice(half));
         }
         return v.lane(0);
-    }
-
-    /** a * b + c with one rounding. */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return a.fma(b, c);
-    }
-
-    /** a * b + c with one rounding. */
-    private static FloatVector fma(FloatVector a, FloatVector b, float c) {
-        return a.fma(b, FloatVector.broadcast(S, c));
-    }
-
-    /** a * b + c with one rounding. */
-    private static FloatVector fma(FloatVector a, float b, float c) {
-        return a.fma(FloatVector.broadcast(S, b), FloatVector.broadcast(S, c));
-    }
-
-    /** 2^n for n in [-126, 127], built from the exponent bits. */
-    private static FloatVector pow2(IntVector n) {
-        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 }

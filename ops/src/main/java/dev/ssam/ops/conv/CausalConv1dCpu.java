@@ -4,9 +4,12 @@ import dev.ssam.ops.act.VectorMath;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Simd;
 import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.ThreadScratch;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
 
 /**
  * Vector API causal conv. Channels are independent and contiguous in (B, L, E), so a vector
@@ -20,6 +23,7 @@ final class CausalConv1dCpu {
     private static final int LANES = S.length();
     /** Tokens per forward task. */
     private static final int ROW_GRAIN = 16;
+    private static final ThreadScratch<Block> BLOCK = new ThreadScratch<>();
 
     private CausalConv1dCpu() {
     }
@@ -56,34 +60,14 @@ final class CausalConv1dCpu {
 
     static void backward(Backend.Cpu c, CausalConv1d.Dims d, Tensor x, Tensor weight, Tensor bias, boolean silu,
                          Tensor gout, Tensor gx, Tensor gw, Tensor gbias) {
-        int rows = d.batch() * d.len();
         int e = d.channels();
         int k = d.kernel();
         float[] wt = transpose(d, weight); // (K, E)
-        // dLoss/dpre (B, L, E): gout itself without SiLU, otherwise scratch filled per channel block
-        float[] g = silu ? new float[rows * e] : gout.data();
-        int go = silu ? 0 : gout.offset();
         float[] gwt = gw == null ? null : new float[k * e]; // (K, E), transposed into gw at the end
         c.parallel().forRange(e, LANES, (from, to, w) -> {
+            Block s = BLOCK.get(b -> b.fits(d), () -> new Block(d));
             for (int ch = from; ch < to; ch += LANES) {
-                boolean full = ch + LANES <= e;
-                VectorMask<Float> m = S.indexInRange(ch, e);
-                if (silu) {
-                    siluGrad(d, x, bias, gout, wt, g, ch, m, full);
-                }
-                if (gx != null) {
-                    inputGrad(d, g, go, wt, gx, ch, m, full);
-                }
-                if (gwt != null) {
-                    weightGrad(d, g, go, x, gwt, ch, m, full);
-                }
-                if (gbias != null) {
-                    FloatVector acc = FloatVector.zero(S);
-                    for (int r = 0; r < rows; r++) {
-                        acc = acc.add(load(g, go + r * e + ch, m, full));
-                    }
-                    store(acc, gbias.data(), gbias.offset() + ch, m, full);
-                }
+                backwardBlock(d, x, bias, silu, gout, gx, gbias, wt, gwt, ch, s);
             }
         });
         if (gw != null) {
@@ -95,66 +79,132 @@ final class CausalConv1dCpu {
         }
     }
 
-    /** g = gout * SiLU'(pre) for one channel block, recomputing pre as the forward does. */
-    private static void siluGrad(CausalConv1d.Dims d, Tensor x, Tensor bias, Tensor gout, float[] wt, float[] g,
-                                 int ch, VectorMask<Float> m, boolean full) {
+    /**
+     * Per-thread dense scratch of one channel block: {@code LANES} channels of one clip as rows of
+     * a vector, so the loops run unmasked (masks only where blocks are read and written).
+     */
+    private static final class Block {
+        final int len;
+        final int kernel;
+        final float[] x;    // (K-1 + L, LANES) x of one clip, K-1 zero rows first (the causal padding)
+        final float[] g;    // (L, LANES) dLoss/dpre
+        final float[] go;   // (L, LANES) gout
+        final float[] w;    // (K, LANES) the block's taps
+        final float[] gw;   // (K, LANES) dLoss/dw summed over clips
+        final float[] b;    // (LANES) the block's bias
+
+        Block(CausalConv1d.Dims d) {
+            len = d.len();
+            kernel = d.kernel();
+            x = new float[(kernel - 1 + len) * LANES];
+            g = new float[len * LANES];
+            go = new float[len * LANES];
+            w = new float[kernel * LANES];
+            gw = new float[kernel * LANES];
+            b = new float[LANES];
+        }
+
+        boolean fits(CausalConv1d.Dims d) {
+            return len == d.len() && kernel == d.kernel();
+        }
+    }
+
+    /**
+     * One channel block over every clip: g = gout SiLU'(pre) (pre recomputed as the forward does),
+     * gx[s] = sum_j w[j] g[s + (K-1) - j], gw[j] += sum_t g[t] x[t - (K-1) + j], gbias += sum_t g[t],
+     * the sums over clips then tokens in order.
+     */
+    private static void backwardBlock(CausalConv1d.Dims d, Tensor x, Tensor bias, boolean silu, Tensor gout,
+                                      Tensor gx, Tensor gbias, float[] wt, float[] gwt, int ch, Block s) {
         int n = d.len();
         int e = d.channels();
         int k = d.kernel();
-        float[] xs = x.data();
-        float[] gs = gout.data();
-        int xo = x.offset();
-        int gso = gout.offset();
-        FloatVector b0 = bias == null ? FloatVector.zero(S) : load(bias.data(), bias.offset() + ch, m, full);
-        for (int row = 0; row < d.batch() * n; row++) {
-            int t = row % n;
-            int x0 = xo + (row - (k - 1)) * e;
+        VectorMask<Float> m = S.indexInRange(ch, e);
+        for (int j = 0; j < k; j++) {
+            FloatVector.fromArray(S, wt, j * e + ch, m).intoArray(s.w, j * LANES);
+        }
+        (bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias.data(), bias.offset() + ch, m))
+                .intoArray(s.b, 0);
+        Arrays.fill(s.gw, 0f);
+        FloatVector gb = FloatVector.zero(S);
+        for (int b = 0; b < d.batch(); b++) {
+            int row0 = b * n;
+            rows(gout.data(), gout.offset() + row0 * e + ch, e, m, n, s.go, 0);
+            if (silu || gwt != null) {
+                rows(x.data(), x.offset() + row0 * e + ch, e, m, n, s.x, (k - 1) * LANES);
+            }
+            float[] g = s.go;
+            if (silu) {
+                preActivation(s, n, k);
+                siluGrad(s.g, s.go, n);
+                g = s.g;
+            }
+            if (gx != null) {
+                inputGrad(g, s.w, n, k, gx.data(), gx.offset() + row0 * e + ch, e, m);
+            }
+            if (gwt != null) {
+                weightGrad(g, s.x, n, k, s.gw);
+            }
+            for (int t = 0; t < n; t++) {
+                gb = gb.add(FloatVector.fromArray(S, g, t * LANES));
+            }
+        }
+        if (gwt != null) {
+            for (int j = 0; j < k; j++) {
+                FloatVector.fromArray(S, s.gw, j * LANES).intoArray(gwt, j * e + ch, m);
+            }
+        }
+        if (gbias != null) {
+            gb.intoArray(gbias.data(), gbias.offset() + ch, m);
+        }
+    }
+
+    /** dst[at + t LANES + lane] = src[from + t stride + lane] for t &lt; n, zero in masked-off lanes. */
+    private static void rows(float[] src, int from, int stride, VectorMask<Float> m, int n, float[] dst, int at) {
+        for (int t = 0; t < n; t++) {
+            FloatVector.fromArray(S, src, from + t * stride, m).intoArray(dst, at + t * LANES);
+        }
+    }
+
+    /** g[t] = bias + sum_j w[j] x[t - (K-1) + j], taps before time 0 skipped as in the forward. */
+    private static void preActivation(Block s, int n, int k) {
+        FloatVector b0 = FloatVector.fromArray(S, s.b, 0);
+        for (int t = 0; t < n; t++) {
             FloatVector acc = b0;
             for (int j = Math.max(0, k - 1 - t); j < k; j++) {
-                acc = load(xs, x0 + j * e + ch, m, full).fma(load(wt, j * e + ch, m, full), acc);
+                acc = FloatVector.fromArray(S, s.x, (t + j) * LANES).fma(FloatVector.fromArray(S, s.w, j * LANES), acc);
             }
-            store(load(gs, gso + row * e + ch, m, full).mul(VectorMath.siluGrad(acc)), g, row * e + ch, m, full);
+            acc.intoArray(s.g, t * LANES);
         }
     }
 
-    /** gx[b,s] = sum_j w[j] g[b, s+(K-1)-j] for one channel block. */
-    private static void inputGrad(CausalConv1d.Dims d, float[] g, int go, float[] wt, Tensor gx, int ch,
-                                  VectorMask<Float> m, boolean full) {
-        int n = d.len();
-        int e = d.channels();
-        int k = d.kernel();
-        for (int row = 0; row < d.batch() * n; row++) {
-            int s = row % n;
-            int last = Math.min(n - 1, s + k - 1); // outputs past the clip end do not exist
+    /** g[t] = gout[t] SiLU'(g[t]) in place; its own small loop so the JIT keeps the math in registers. */
+    private static void siluGrad(float[] g, float[] go, int n) {
+        for (int i = 0; i < n * LANES; i += LANES) {
+            FloatVector.fromArray(S, go, i).mul(VectorMath.siluGrad(FloatVector.fromArray(S, g, i))).intoArray(g, i);
+        }
+    }
+
+    /** gx[s] = sum_j w[j] g[s + (K-1) - j] over the outputs that exist (s + (K-1) - j &lt; L). */
+    private static void inputGrad(float[] g, float[] w, int n, int k, float[] gx, int from, int stride,
+                                  VectorMask<Float> m) {
+        for (int s = 0; s < n; s++) {
             FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < k; j++) {
-                int t = s + (k - 1) - j;
-                if (t <= last) {
-                    acc = load(wt, j * e + ch, m, full).fma(load(g, go + (row + t - s) * e + ch, m, full), acc);
-                }
+            for (int j = Math.max(0, s + k - n); j < k; j++) {
+                acc = FloatVector.fromArray(S, w, j * LANES).fma(FloatVector.fromArray(S, g, (s + k - 1 - j) * LANES), acc);
             }
-            store(acc, gx.data(), gx.offset() + row * e + ch, m, full);
+            acc.intoArray(gx, from + s * stride, m);
         }
     }
 
-    /** gw[j] = sum_b sum_t g[b,t] x[b, t-(K-1)+j] for one channel block, into (K, E) scratch. */
-    private static void weightGrad(CausalConv1d.Dims d, float[] g, int go, Tensor x, float[] gwt, int ch,
-                                   VectorMask<Float> m, boolean full) {
-        int n = d.len();
-        int e = d.channels();
-        int k = d.kernel();
-        float[] xs = x.data();
-        int xo = x.offset();
+    /** gw[j] += sum_t g[t] x[t - (K-1) + j] over the taps inside the clip (t &gt;= K-1-j). */
+    private static void weightGrad(float[] g, float[] x, int n, int k, float[] gw) {
         for (int j = 0; j < k; j++) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int b = 0; b < d.batch(); b++) {
-                for (int t = Math.max(0, k - 1 - j); t < n; t++) {
-                    int row = b * n + t;
-                    FloatVector gv = load(g, go + row * e + ch, m, full);
-                    acc = gv.fma(load(xs, xo + (row - (k - 1) + j) * e + ch, m, full), acc);
-                }
+            FloatVector acc = FloatVector.fromArray(S, gw, j * LANES);
+            for (int t = Math.max(0, k - 1 - j); t < n; t++) {
+                acc = FloatVector.fromArray(S, g, t * LANES).fma(FloatVector.fromArray(S, x, (t + j) * LANES), acc);
             }
-            store(acc, gwt, j * e + ch, m, full);
+            acc.intoArray(gw, j * LANES);
         }
     }
 

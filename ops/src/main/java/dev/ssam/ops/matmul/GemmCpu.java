@@ -2,6 +2,7 @@ package dev.ssam.ops.matmul;
 
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Parallel;
+import dev.ssam.runtime.ThreadScratch;
 
 import static dev.ssam.ops.matmul.GemmKernel.MR;
 import static dev.ssam.ops.matmul.GemmKernel.NR;
@@ -42,6 +43,11 @@ final class GemmCpu {
      * pack of in_proj's weight about 0.3 ns per element, the kernel about 0.015 ns per multiply-add).
      */
     private static final long PACK_COST = 20;
+    /** Per-thread pack buffers (every element a sweep reads is written by its pack first). */
+    private static final ThreadScratch.Floats PANEL = new ThreadScratch.Floats();
+    private static final ThreadScratch.Floats TILE = new ThreadScratch.Floats();
+    private static final ThreadScratch.Floats PACKED_A = new ThreadScratch.Floats();
+    private static final ThreadScratch.Floats EDGE_A = new ThreadScratch.Floats();
 
     private GemmCpu() {
     }
@@ -127,11 +133,11 @@ final class GemmCpu {
             int kcMax = blockK(k);
             boolean transA = d.transA();
             int blockTiles = blockTiles(transA, k);
-            float[] panel = new float[kcMax * NR];                                      // (kc, NR) op(B)
-            float[] tile = new float[MR * NR];                                          // (MR, NR) edge tile
-            float[] packedA = transA ? new float[Math.min(blockTiles, t1 - t0) * MR * kcMax] : null;   // (MC, kc)
+            float[] panel = PANEL.get(kcMax * NR);                                      // (kc, NR) op(B)
+            float[] tile = TILE.get(MR * NR);                                           // (MR, NR) edge tile
+            float[] packedA = transA ? PACKED_A.get(Math.min(blockTiles, t1 - t0) * MR * kcMax) : null; // (MC, kc)
             int lastRow = (t1 - 1) * MR;
-            float[] edgeA = !transA && m - lastRow < MR ? new float[MR * kcMax] : null;                // (MR, kc)
+            float[] edgeA = !transA && m - lastRow < MR ? EDGE_A.get(MR * kcMax) : null;               // (MR, kc)
             if (beta != 0f && beta != 1f) {
                 prescale(t0 * MR, Math.min(m, t1 * MR), q0 * NR, Math.min(n, q1 * NR));
             }

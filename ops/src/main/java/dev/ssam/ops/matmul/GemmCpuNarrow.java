@@ -2,9 +2,12 @@ package dev.ssam.ops.matmul;
 
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Simd;
+import dev.ssam.runtime.ThreadScratch;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
 
 /**
  * The Cpu GEMM for a C at most one vector wide ({@code n <= LANES}; dt_proj's backward, n = R).
@@ -24,6 +27,8 @@ final class GemmCpuNarrow {
     private static final int L = S.length();
     /** Rows per step of the main loop (independent accumulators). */
     private static final int ROWS = 4;
+    /** The caller's copy of alpha op(B), read by the workers during its call. */
+    private static final ThreadScratch.Floats B_SCALED = new ThreadScratch.Floats();
 
     private GemmCpuNarrow() {
     }
@@ -38,7 +43,8 @@ final class GemmCpuNarrow {
                      float beta, float[] c, int cOff, float[] bias, int biasOff) {
         int n = d.n();
         int k = d.k();
-        float[] bs = new float[k * L]; // (k, LANES) alpha op(B)
+        float[] bs = B_SCALED.get(k * L); // (k, LANES) alpha op(B), zero past n
+        Arrays.fill(bs, 0, k * L, 0f);
         for (int kk = 0; kk < k; kk++) {
             for (int j = 0; j < n; j++) {
                 bs[kk * L + j] = alpha * (d.transB() ? b[bOff + j * d.ldb() + kk] : b[bOff + kk * d.ldb() + j]);

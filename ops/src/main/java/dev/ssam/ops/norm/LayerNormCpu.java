@@ -5,6 +5,7 @@ import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Simd;
 import dev.ssam.runtime.Tensor;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,38 +30,47 @@ final class LayerNormCpu {
         float[] os = out.data();
         c.parallel().forRange(d.rows(), LayerNorm.ROW_BLOCK, (from, to, worker) -> {
             for (int m = from; m < to; m++) {
-                int xr = x.offset() + m * w;
-                int or = out.offset() + m * w;
-                FloatVector acc = FloatVector.zero(S);
-                for (int i = 0; i < w; i += LANES) {
-                    acc = acc.add(load(xs, xr + i, i, w));
-                }
-                float mu = VectorMath.sumLanes(acc) / w;
-                // second pass on centred values: no cancellation for rows with a large mean
-                acc = FloatVector.zero(S);
-                for (int i = 0; i < w; i += LANES) {
-                    FloatVector cv = load(xs, xr + i, i, w).sub(mu);
-                    if (i + LANES > w) {
-                        cv = cv.blend(0f, S.indexInRange(i, w).not());
-                    }
-                    acc = cv.fma(cv, acc);
-                }
-                double r = 1.0 / Math.sqrt((double) VectorMath.sumLanes(acc) / w + eps);
-                float scale = (float) r;
-                float shift = (float) (-mu * r);
-                for (int i = 0; i < w; i += LANES) {
-                    FloatVector y = load(xs, xr + i, i, w).mul(scale).add(shift)
-                            .mul(load(gs, gamma.offset() + i, i, w)).add(load(bs, beta.offset() + i, i, w));
-                    store(y, os, or + i, i, w);
-                }
-                if (mean != null) {
-                    mean.data()[mean.offset() + m] = mu;
-                }
-                if (rstd != null) {
-                    rstd.data()[rstd.offset() + m] = scale;
-                }
+                forwardRow(w, xs, x.offset() + m * w, gs, gamma.offset(), bs, beta.offset(), eps, os, out.offset() + m * w,
+                        mean == null ? null : mean.data(), mean == null ? 0 : mean.offset() + m,
+                        rstd == null ? null : rstd.data(), rstd == null ? 0 : rstd.offset() + m);
             }
         });
+    }
+
+    /**
+     * One row: out = ((x - mu) rstd) gamma + beta, computed as x scale + shift; mu and rstd into
+     * {@code mean[mo]} and {@code rstd[ro]} where those are given.
+     * Every access is masked (a row's tail): one copy of each load keeps the inlined code small
+     * enough that C2 keeps every vector in registers (the branchy load helper doubled it).
+     */
+    private static void forwardRow(int w, float[] xs, int xr, float[] gs, int go, float[] bs, int bo, float eps,
+                                   float[] os, int or, float[] mean, int mo, float[] rstd, int ro) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < w; i += LANES) {
+            acc = acc.add(FloatVector.fromArray(S, xs, xr + i, S.indexInRange(i, w)));
+        }
+        float mu = VectorMath.sumLanes(acc) / w;
+        // second pass on centred values: no cancellation for rows with a large mean
+        acc = FloatVector.zero(S);
+        for (int i = 0; i < w; i += LANES) {
+            VectorMask<Float> mk = S.indexInRange(i, w);
+            FloatVector cv = FloatVector.fromArray(S, xs, xr + i, mk).sub(mu).blend(0f, mk.not());
+            acc = cv.fma(cv, acc);
+        }
+        double r = 1.0 / Math.sqrt((double) VectorMath.sumLanes(acc) / w + eps);
+        float scale = (float) r;
+        float shift = (float) (-mu * r);
+        for (int i = 0; i < w; i += LANES) {
+            VectorMask<Float> mk = S.indexInRange(i, w);
+            FloatVector.fromArray(S, xs, xr + i, mk).mul(scale).add(shift).mul(FloatVector.fromArray(S, gs, go + i, mk))
+                    .add(FloatVector.fromArray(S, bs, bo + i, mk)).intoArray(os, or + i, mk);
+        }
+        if (mean != null) {
+            mean[mo] = mu;
+        }
+        if (rstd != null) {
+            rstd[ro] = scale;
+        }
     }
 
     static void backward(Backend.Cpu c, LayerNorm.Dims d, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
@@ -74,35 +84,11 @@ final class LayerNormCpu {
         float[] gm = gamma.data();
         c.parallel().forRange(blocks, (fromBlock, toBlock, worker) -> {
             for (int blk = fromBlock; blk < toBlock; blk++) {
-                int pb = blk * w;
                 int end = Math.min(d.rows(), (blk + 1) * LayerNorm.ROW_BLOCK);
                 for (int m = blk * LayerNorm.ROW_BLOCK; m < end; m++) {
-                    int xr = x.offset() + m * w;
-                    int gr = gout.offset() + m * w;
-                    float mu = mean.data()[mean.offset() + m];
-                    float r = rstd.data()[rstd.offset() + m];
-                    FloatVector sumGh = FloatVector.zero(S);
-                    FloatVector sumGhX = FloatVector.zero(S);
-                    for (int i = 0; i < w; i += LANES) {
-                        FloatVector g = load(gs, gr + i, i, w);
-                        FloatVector xhat = load(xs, xr + i, i, w).sub(mu).mul(r);
-                        FloatVector gh = g.mul(load(gm, gamma.offset() + i, i, w));
-                        sumGh = sumGh.add(gh);
-                        sumGhX = gh.fma(xhat, sumGhX);
-                        // masked-off lanes loaded zero gout, so they add nothing to the partials
-                        store(g.fma(xhat, load(partGamma, pb + i, i, w)), partGamma, pb + i, i, w);
-                        store(g.add(load(partBeta, pb + i, i, w)), partBeta, pb + i, i, w);
-                    }
-                    if (gx == null) {
-                        continue;
-                    }
-                    float a = VectorMath.sumLanes(sumGh) / w;
-                    float b = VectorMath.sumLanes(sumGhX) / w;
-                    for (int i = 0; i < w; i += LANES) {
-                        FloatVector xhat = load(xs, xr + i, i, w).sub(mu).mul(r);
-                        FloatVector gh = load(gs, gr + i, i, w).mul(load(gm, gamma.offset() + i, i, w));
-                        store(gh.sub(a).sub(xhat.mul(b)).mul(r), gx.data(), gx.offset() + m * w + i, i, w);
-                    }
+                    backwardRow(w, xs, x.offset() + m * w, gs, gout.offset() + m * w, gm, gamma.offset(),
+                            mean.data()[mean.offset() + m], rstd.data()[rstd.offset() + m], partGamma, partBeta, blk * w,
+                            gx == null ? null : gx.data(), gx == null ? 0 : gx.offset() + m * w);
                 }
             }
         });
@@ -122,16 +108,53 @@ final class LayerNormCpu {
         }
     }
 
-    /** Loads {@code a[at..]}, masking lanes at column {@code i} or beyond {@code w}: a row's tail. */
-    private static FloatVector load(float[] a, int at, int i, int w) {
-        return i + LANES <= w ? FloatVector.fromArray(S, a, at) : FloatVector.fromArray(S, a, at, S.indexInRange(i, w));
+    /**
+     * One row: the block's parameter partials {@code pg += g xhat}, {@code pb += g} at {@code p0},
+     * and, where {@code gx} is given, {@code gx = r (g gamma - mean(g gamma) - xhat mean(g gamma xhat))}.
+     * Three small passes over the row (in L1): one method with all of them overflowed C1's
+     * register allocator, which left it interpreted with every vector boxed.
+     */
+    private static void backwardRow(int w, float[] xs, int xr, float[] gs, int gr, float[] gm, int go, float mu,
+                                    float r, float[] pg, float[] pb, int p0, float[] gx, int gxr) {
+        float sumGh = rowPartials(w, xs, xr, gs, gr, gm, go, mu, r, pg, pb, p0);
+        if (gx == null) {
+            return;
+        }
+        float a = sumGh / w;
+        float b = sumGhXhat(w, xs, xr, gs, gr, gm, go, mu, r) / w;
+        for (int i = 0; i < w; i += LANES) {
+            VectorMask<Float> mk = S.indexInRange(i, w);
+            FloatVector xhat = FloatVector.fromArray(S, xs, xr + i, mk).sub(mu).mul(r);
+            FloatVector gh = FloatVector.fromArray(S, gs, gr + i, mk).mul(FloatVector.fromArray(S, gm, go + i, mk));
+            gh.sub(a).sub(xhat.mul(b)).mul(r).intoArray(gx, gxr + i, mk);
+        }
     }
 
-    private static void store(FloatVector v, float[] a, int at, int i, int w) {
-        if (i + LANES <= w) {
-            v.intoArray(a, at);
-        } else {
-            v.intoArray(a, at, S.indexInRange(i, w));
+    /** pg += g xhat, pb += g over the row (masked tail: off lanes load zero gout and add nothing); returns sum(g gamma). */
+    private static float rowPartials(int w, float[] xs, int xr, float[] gs, int gr, float[] gm, int go, float mu,
+                                     float r, float[] pg, float[] pb, int p0) {
+        FloatVector sumGh = FloatVector.zero(S);
+        for (int i = 0; i < w; i += LANES) {
+            VectorMask<Float> mk = S.indexInRange(i, w);
+            FloatVector g = FloatVector.fromArray(S, gs, gr + i, mk);
+            FloatVector xhat = FloatVector.fromArray(S, xs, xr + i, mk).sub(mu).mul(r);
+            sumGh = sumGh.add(g.mul(FloatVector.fromArray(S, gm, go + i, mk)));
+            g.fma(xhat, FloatVector.fromArray(S, pg, p0 + i, mk)).intoArray(pg, p0 + i, mk);
+            g.add(FloatVector.fromArray(S, pb, p0 + i, mk)).intoArray(pb, p0 + i, mk);
         }
+        return VectorMath.sumLanes(sumGh);
+    }
+
+    /** sum(g gamma xhat) over the row. */
+    private static float sumGhXhat(int w, float[] xs, int xr, float[] gs, int gr, float[] gm, int go, float mu,
+                                   float r) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < w; i += LANES) {
+            VectorMask<Float> mk = S.indexInRange(i, w);
+            FloatVector xhat = FloatVector.fromArray(S, xs, xr + i, mk).sub(mu).mul(r);
+            FloatVector gh = FloatVector.fromArray(S, gs, gr + i, mk).mul(FloatVector.fromArray(S, gm, go + i, mk));
+            acc = gh.fma(xhat, acc);
+        }
+        return VectorMath.sumLanes(acc);
     }
 }

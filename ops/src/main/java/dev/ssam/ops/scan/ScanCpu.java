@@ -5,6 +5,7 @@ import dev.ssam.ops.scan.SelectiveScan.Inputs;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Simd;
 import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.ThreadScratch;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,6 +30,7 @@ import java.util.Arrays;
 final class ScanCpu {
     private static final VectorSpecies<Float> S = Simd.FLOAT;
     private static final int LANES = S.length();
+    private static final ThreadScratch<Scratch> SCRATCH = new ThreadScratch<>();
 
     private ScanCpu() {
     }
@@ -36,7 +38,7 @@ final class ScanCpu {
     static void forward(Backend.Cpu cpu, Dims dm, Inputs in, Tensor out, Tensor lastState) {
         int blocks = blocks(dm);
         cpu.parallel().forRange(dm.batch() * blocks, (from, to, worker) -> {
-            Scratch s = new Scratch(dm);
+            Scratch s = SCRATCH.get(x -> x.fits(dm), () -> new Scratch(dm));
             for (int unit = from; unit < to; unit++) {
                 int b = unit / blocks;
                 int e0 = (unit % blocks) * LANES;
@@ -57,8 +59,10 @@ final class ScanCpu {
         return (dm.dInner() + LANES - 1) / LANES;
     }
 
-    /** Per-worker scratch, allocated once per call. */
+    /** Per-thread scratch for one (L, N), reused across calls. */
     private static final class Scratch {
+        final int len;
+        final int n;
         final float[] a;    // (N, LANES) A of the block, transposed
         final float[] u;    // (L, LANES) u
         final float[] d;    // (L, LANES) steps after bias and softplus
@@ -68,6 +72,8 @@ final class ScanCpu {
         final float[] gate; // (L, LANES) SiLU(z)
 
         Scratch(Dims dm) {
+            len = dm.len();
+            n = dm.dState();
             a = new float[dm.dState() * LANES];
             u = new float[dm.len() * LANES];
             d = new float[dm.len() * LANES];
@@ -75,6 +81,10 @@ final class ScanCpu {
             h = new float[dm.dState() * LANES];
             ys = new float[dm.len() * LANES];
             gate = new float[dm.len() * LANES];
+        }
+
+        boolean fits(Dims dm) {
+            return len == dm.len() && n == dm.dState();
         }
     }
 

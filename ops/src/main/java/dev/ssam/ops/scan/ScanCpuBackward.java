@@ -6,6 +6,7 @@ import dev.ssam.ops.scan.SelectiveScan.Inputs;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Simd;
 import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.ThreadScratch;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,11 +32,16 @@ final class ScanCpuBackward {
     private static final VectorSpecies<Float> S = Simd.FLOAT;
     private static final int LANES = S.length();
     /**
-     * Work units a call is split into at least (where E allows): two, so one clip still uses two
-     * threads. Each unit zeroes and folds its own (L, N, LANES) dB and dC partials, so more units cost
-     * more: eight made a one-clip backward at D 64 a quarter slower.
+     * Work units a call is split into at least (where E allows). Each unit zeroes and folds its own
+     * (L, N, LANES) dB and dC partials, so more units cost more (eight made a one-clip backward at
+     * D 64 a quarter slower). One: Cpu training runs whole clips per thread
+     * ({@code ClipParallelPretraining}), so a call is one clip on one thread and a second unit only
+     * doubled that work; batched calls still split across their clips.
      */
-    static final int MIN_UNITS = 2;
+    static final int MIN_UNITS = 1;
+    private static final ThreadScratch<Scratch> SCRATCH = new ThreadScratch<>();
+    /** The calling thread's partials (every slot is written before it is reduced, so no clearing). */
+    private static final ThreadScratch<Partials> PARTIALS = new ThreadScratch<>();
 
     private ScanCpuBackward() {
     }
@@ -45,9 +51,9 @@ final class ScanCpuBackward {
         int perBatch = Math.min(blocks, (MIN_UNITS + dm.batch() - 1) / dm.batch());
         int perGroup = (blocks + perBatch - 1) / perBatch;
         int groups = (blocks + perGroup - 1) / perGroup;
-        Partials p = new Partials(dm, groups);
+        Partials p = PARTIALS.get(x -> x.fits(dm, groups), () -> new Partials(dm, groups));
         cpu.parallel().forRange(dm.batch() * groups, (from, to, worker) -> {
-            Scratch s = new Scratch(dm);
+            Scratch s = SCRATCH.get(x -> x.fits(dm), () -> new Scratch(dm));
             for (int unit = from; unit < to; unit++) {
                 int b = unit / groups;
                 int g = unit % groups;
@@ -64,8 +70,10 @@ final class ScanCpuBackward {
         p.reduce(dm, groups, grads);
     }
 
-    /** Per-worker scratch, allocated once per call. */
+    /** Per-thread scratch for one (L, N) (about 1 MB at L = 251, N = 16), reused across calls. */
     private static final class Scratch {
+        final int len;
+        final int n;
         final float[] a;     // (N, LANES) A of the block, transposed
         final float[] d;     // (L, LANES) steps after bias and softplus
         final float[] du;    // (L, LANES) d * u
@@ -84,6 +92,8 @@ final class ScanCpuBackward {
         final float[] pC;    // (L, N, LANES) the group's dC before folding lanes
 
         Scratch(Dims dm) {
+            len = dm.len();
+            n = dm.dState();
             int l = dm.len() * LANES;
             int nl = dm.dState() * LANES;
             a = new float[nl];
@@ -103,16 +113,24 @@ final class ScanCpuBackward {
             pB = new float[dm.len() * nl];
             pC = new float[dm.len() * nl];
         }
+
+        boolean fits(Dims dm) {
+            return len == dm.len() && n == dm.dState();
+        }
     }
 
     /** Partial sums, each written by exactly one work unit and reduced in a fixed order. */
-    private record Partials(float[] dB, float[] dC, float[] dA, float[] dD, float[] dDeltaBias) {
+    private record Partials(Dims dims, int groups, float[] dB, float[] dC, float[] dA, float[] dD, float[] dDeltaBias) {
         Partials(Dims dm, int groups) {
-            this(new float[dm.batch() * groups * dm.len() * dm.dState()],   // (B, groups, L, N)
-                    new float[dm.batch() * groups * dm.len() * dm.dState()], // (B, groups, L, N)
-                    new float[dm.batch() * dm.dInner() * dm.dState()],       // (B, E, N)
-                    new float[dm.batch() * dm.dInner()],                     // (B, E)
-                    new float[dm.batch() * dm.dInner()]);                    // (B, E)
+            this(dm, groups, new float[dm.batch() * groups * dm.len() * dm.dState()],   // (B, groups, L, N)
+                    new float[dm.batch() * groups * dm.len() * dm.dState()],             // (B, groups, L, N)
+                    new float[dm.batch() * dm.dInner() * dm.dState()],                   // (B, E, N)
+                    new float[dm.batch() * dm.dInner()],                                 // (B, E)
+                    new float[dm.batch() * dm.dInner()]);                                // (B, E)
+        }
+
+        boolean fits(Dims dm, int groups) {
+            return dims.equals(dm) && this.groups == groups;
         }
 
         void reduce(Dims dm, int groups, Grads grads) {

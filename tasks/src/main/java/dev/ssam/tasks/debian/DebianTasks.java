@@ -119,7 +119,9 @@ public final class DebianTasks {
         Map<Integer, List<String>> groupsByFold = new TreeMap<>();
         folds.forEach((g, f) -> groupsByFold.computeIfAbsent(f, x -> new ArrayList<>()).add(g));
         groupsByFold.forEach((f, gs) -> notes.add(String.format("fold%02d: %s", f, String.join(", ", gs.stream().sorted().toList()))));
-        TaskImporter.Options o = new TaskImporter.Options(kind.taskName(), FOLDS, 0L, kind.seconds(), c.license());
+        // NSynth pitch in HEAR is scored by pitch and chroma accuracy; the other tasks by top-1 accuracy
+        List<String> metrics = kind == Kind.PITCH ? List.of("pitch_acc", "chroma_acc") : List.of();
+        TaskImporter.Options o = new TaskImporter.Options(kind.taskName(), FOLDS, 0L, kind.seconds(), c.license(), metrics);
         return TaskImporter.fromClips(backend, clips, out, o, notes);
     }
 

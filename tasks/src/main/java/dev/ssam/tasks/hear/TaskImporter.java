@@ -61,8 +61,11 @@ public final class TaskImporter {
      * @param seed     seed of the fold assignment
      * @param seconds  clip length to cut or pad to, or NaN to keep each clip's length
      * @param license  licence text recorded in the metadata
+     * @param evaluation metric names for the metadata, first = primary; empty for the default
+     *                 ({@code top1_acc}, or {@code mAP} when a clip has several labels)
      */
-    public record Options(String taskName, int folds, long seed, double seconds, String license) {
+    public record Options(String taskName, int folds, long seed, double seconds, String license,
+                          List<String> evaluation) {
         public Options {
             if (taskName == null || taskName.isBlank()) {
                 throw new IllegalArgumentException("import: task name is empty");
@@ -75,6 +78,12 @@ public final class TaskImporter {
                         + LogMel.MIN_SAMPLES / (double) LogMel.SAMPLE_RATE);
             }
             license = license == null ? "" : license;
+            evaluation = evaluation == null ? List.of() : List.copyOf(evaluation);
+        }
+
+        /** Settings with the default metric. */
+        public Options(String taskName, int folds, long seed, double seconds, String license) {
+            this(taskName, folds, seed, seconds, license, List.of());
         }
 
         /** 5 folds, seed 0, clip lengths kept, licence unknown. */
@@ -260,7 +269,8 @@ public final class TaskImporter {
         double duration = Double.isNaN(o.seconds()) ? longest / (double) LogMel.SAMPLE_RATE : o.seconds();
         TaskMetadata meta = new TaskMetadata(o.taskName(), "full", TaskMetadata.EmbeddingType.SCENE,
                 multilabel ? TaskMetadata.PredictionType.MULTILABEL : TaskMetadata.PredictionType.MULTICLASS,
-                TaskMetadata.NEW_SPLIT_KFOLD, folds, duration, List.of(multilabel ? "mAP" : "top1_acc"), o.license());
+                TaskMetadata.NEW_SPLIT_KFOLD, folds, duration,
+                o.evaluation().isEmpty() ? List.of(multilabel ? "mAP" : "top1_acc") : o.evaluation(), o.license());
         return w.finish(meta, HearTask.sortLabels(labelSet), notes);
     }
 

@@ -72,6 +72,16 @@ class TaskImporterTest {
         HearTask t = HearTask.open(s.dir());
         assertEquals(4000, WavReader.read(t.clips("fold01").getFirst().audio()).length());
         assertEquals(0.25, t.metadata().sampleDuration());
+        assertEquals(List.of("top1_acc"), t.metadata().evaluation());
+    }
+
+    @Test
+    void writesTheGivenMetricsFirstOneFirst() throws IOException {
+        TaskSummary s = TaskImporter.fromClassFolders(Backend.ref(), classFolders(3), tmp.resolve("out"),
+                new TaskImporter.Options("notes", 3, 0L, Double.NaN, "CC0", List.of("pitch_acc", "chroma_acc")));
+        HearTask t = HearTask.open(s.dir());
+        assertEquals(List.of("pitch_acc", "chroma_acc"), t.metadata().evaluation());
+        assertEquals("pitch_acc", t.metadata().primaryMetric());
     }
 
     @Test
