@@ -3,10 +3,7 @@ package dev.ssam.runtime.gpu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,7 +11,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,11 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@link DeviceMirrors} on two host-backed fake devices: moving an array from one device to
- * another brings its newer contents back and frees the old copy, and the move waits for the other
- * device's lock without holding the registry's, so a session on that device can go on
- * registering its own tensors meanwhile (the lock order the class documents: a context's lock
- * before the registry's, never the other way).
+ * {@link DeviceMirrors} on two host-backed fake devices ({@link FakeGpu.Memory}): moving an array
+ * from one device to another brings its newer contents back and frees the old copy, and the move
+ * waits for the other device's lock without holding the registry's, so a session on that device
+ * can go on registering its own tensors meanwhile (the lock order the class documents: a
+ * context's lock before the registry's, never the other way).
  */
 class DeviceMirrorsTest {
     /** How long a step that takes microseconds may take before the test calls it stuck. */
@@ -40,79 +36,25 @@ class DeviceMirrorsTest {
         return t;
     });
 
-    /** A buffer of a fake device: host floats. */
-    private record FakeBuffer(float[] data) implements GpuBuffer {
-        @Override
-        public long floats() {
-            return data.length;
-        }
-    }
-
-    /** A device whose memory is host arrays, with a context lock and counters. */
-    private static final class FakeMemory implements GpuMemory {
-        final ReentrantLock lock = new ReentrantLock();
-        final List<FakeBuffer> live = Collections.synchronizedList(new ArrayList<>());
-        int downloads;
-
-        @Override
-        public Lock lock() {
-            return lock;
-        }
-
-        @Override
-        public GpuBuffer allocate(long floats) {
-            FakeBuffer b = new FakeBuffer(new float[(int) floats]);
-            live.add(b);
-            return b;
-        }
-
-        @Override
-        public void free(GpuBuffer b) {
-            assertTrue(live.remove((FakeBuffer) b), "freed twice or never allocated");
-        }
-
-        @Override
-        public void write(float[] src, int srcOff, GpuBuffer dst, long dstOff, int len) {
-            System.arraycopy(src, srcOff, ((FakeBuffer) dst).data(), (int) dstOff, len);
-        }
-
-        @Override
-        public void read(GpuBuffer src, long srcOff, float[] dst, int dstOff, int len) {
-            System.arraycopy(((FakeBuffer) src).data(), (int) srcOff, dst, dstOff, len);
-            downloads++;
-        }
-
-        @Override
-        public void copy(GpuBuffer src, long srcOff, GpuBuffer dst, long dstOff, long len) {
-            System.arraycopy(((FakeBuffer) src).data(), (int) srcOff, ((FakeBuffer) dst).data(), (int) dstOff,
-                    (int) len);
-        }
-
-        @Override
-        public GpuBuffer alias(GpuBuffer b, long offset) {
-            return null;
-        }
-    }
-
     @AfterEach
     void stopThreads() {
         threads.shutdownNow();
     }
 
     /** {@code DeviceMirrors.acquire} with the memory's lock held, as a session does it. */
-    private static float[] acquireLocked(FakeMemory m, float[] a, boolean current, boolean writes) {
-        m.lock.lock();
+    private static float[] acquireLocked(FakeGpu.Memory m, float[] a, boolean current, boolean writes) {
+        m.lock().lock();
         try {
-            return ((FakeBuffer) DeviceMirrors.acquire(m, a, current, writes)).data();
+            return ((FakeGpu.Buffer) DeviceMirrors.acquire(m, a, current, writes)).data();
         } finally {
-            m.lock.unlock();
+            m.lock().unlock();
         }
     }
 
     @Test
     void movingToAnotherDeviceBringsTheNewerContentsAlongAndFreesTheOldCopy() {
-        FakeMemory first = new FakeMemory();
-        FakeMemory second = new FakeMemory();
+        FakeGpu.Memory first = new FakeGpu.Memory(new ReentrantLock());
+        FakeGpu.Memory second = new FakeGpu.Memory(new ReentrantLock());
         float[] a = {1, 2, 3};
         float[] onFirst = acquireLocked(first, a, true, true);
         assertArrayEquals(new float[] {1, 2, 3}, onFirst);
@@ -120,9 +62,9 @@ class DeviceMirrorsTest {
         float[] onSecond = acquireLocked(second, a, true, false);
         assertArrayEquals(new float[] {7, 7, 7}, onSecond);
         assertArrayEquals(new float[] {7, 7, 7}, a);
-        assertEquals(1, first.downloads);
-        assertTrue(first.live.isEmpty(), "the first device's copy is freed");
-        assertEquals(1, second.live.size());
+        assertEquals(1, first.downloads().get());
+        assertTrue(first.live().isEmpty(), "the first device's copy is freed");
+        assertEquals(1, second.live().size());
         assertFalse(DeviceMirrors.deviceNewer(a));
     }
 
@@ -135,8 +77,9 @@ class DeviceMirrorsTest {
      */
     @Test
     void movingAnArrayDoesNotHoldTheRegistryWhileWaitingForTheOtherDevice() throws Exception {
-        FakeMemory deviceA = new FakeMemory();
-        FakeMemory deviceB = new FakeMemory();
+        ReentrantLock lockB = new ReentrantLock();
+        FakeGpu.Memory deviceA = new FakeGpu.Memory(new ReentrantLock());
+        FakeGpu.Memory deviceB = new FakeGpu.Memory(lockB);
         float[] moved = {1, 2, 3, 4};
         float[] other = {5, 6};
         float[] onB = acquireLocked(deviceB, moved, true, true);
@@ -147,16 +90,16 @@ class DeviceMirrorsTest {
         CountDownLatch bRegistered = new CountDownLatch(1);
         CountDownLatch bMayFinish = new CountDownLatch(1);
         Future<float[]> sessionOnB = threads.submit(() -> {
-            deviceB.lock.lock();
+            lockB.lock();
             try {
                 bLocked.countDown();
                 await(bMayRegister);
-                float[] buffer = ((FakeBuffer) DeviceMirrors.acquire(deviceB, other, true, false)).data();
+                float[] buffer = ((FakeGpu.Buffer) DeviceMirrors.acquire(deviceB, other, true, false)).data();
                 bRegistered.countDown();
                 await(bMayFinish);
                 return buffer;
             } finally {
-                deviceB.lock.unlock();
+                lockB.unlock();
             }
         });
         await(bLocked);
@@ -166,7 +109,7 @@ class DeviceMirrorsTest {
             return acquireLocked(deviceA, moved, true, false);
         });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STUCK_SECONDS);
-        while (onA.get() == null || !deviceB.lock.hasQueuedThread(onA.get())) {
+        while (onA.get() == null || !lockB.hasQueuedThread(onA.get())) {
             if (System.nanoTime() > deadline) {
                 fail("the move never waited for device B's lock");
             }
@@ -185,8 +128,8 @@ class DeviceMirrorsTest {
         }
         assertArrayEquals(new float[] {9, 9, 9, 9}, onA2);
         assertArrayEquals(new float[] {9, 9, 9, 9}, moved);
-        assertEquals(1, deviceB.live.size(), "only B's copy of the other array is left there");
-        assertSame(deviceA.live.getFirst().data(), onA2);
+        assertEquals(1, deviceB.live().size(), "only B's copy of the other array is left there");
+        assertSame(deviceA.live().getFirst().data(), onA2);
     }
 
     private static void await(CountDownLatch latch) throws InterruptedException {
