@@ -15,7 +15,8 @@ import java.lang.foreign.MemorySegment;
  * current on the calling thread, hands out device buffers from the caching allocator (returned
  * when the session closes), queues asynchronous copies and launches on the context's stream,
  * keeps tensors resident ({@link Residency}; a window is an alias into its array's device copy)
- * and runs cuBLAS GEMMs ({@link #sgemm}). Every failure names the op.
+ * and runs cuBLAS GEMMs ({@link #sgemm}). Every failure names the op. What it shares with the
+ * OpenCL session lives in {@link AbstractGpuSession}; here are the launch, fills and cuBLAS calls.
  *
  * <p>A launch of {@code items} work-items in groups of {@code local} is a grid of
  * {@code ceil(items / local)} blocks of {@code local} threads (portable.h maps the OpenCL ids onto

@@ -18,7 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * buffers from the pool (returned when the session closes), copies host floats in and out through
  * the context's staging memory, keeps tensors resident ({@link Residency}: a window at a nonzero
  * offset goes through a temporary and {@code clEnqueueCopyBuffer}), and launches kernels. Every
- * failure names the op.
+ * failure names the op. What it shares with the CUDA session lives in {@link AbstractGpuSession};
+ * here are the kernel arguments and the launch.
  *
  * <p>Transfers are blocking and the queue is in order, so a download sees every kernel launched
  * before it. Kernel arguments are {@link ClBuffer}, {@code Integer}, {@code Float} or
