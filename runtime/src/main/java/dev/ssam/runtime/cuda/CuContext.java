@@ -1,22 +1,20 @@
 package dev.ssam.runtime.cuda;
 
-import dev.ssam.runtime.gpu.GpuContext;
-import dev.ssam.runtime.gpu.GpuStats;
+import dev.ssam.runtime.gpu.AbstractGpuContext;
+import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.KernelSource;
 
 import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
- * CUDA device 0 as a {@link GpuContext}: its primary context (the one the CUDA runtime and cuBLAS
- * share), one stream all work is queued on, a compiled-module cache keyed by source hash and
- * compile options (which name the architecture), a caching allocator ({@link CuBufferPool}),
+ * CUDA device 0 as a {@link dev.ssam.runtime.gpu.GpuContext}: its primary context (the one the
+ * CUDA runtime and cuBLAS share), one stream all work is queued on, a compiled-module cache keyed
+ * by source hash and compile options (which name the architecture; the shared parts, with the
+ * lock and the statistics, are {@link AbstractGpuContext}'s), a caching allocator ({@link CuBufferPool}),
  * page-locked staging memory for asynchronous host-device copies, a cuBLAS handle on the stream,
  * the device copies of host tensors ({@link CuMemory} for {@code DeviceMirrors}) and transfer
  * statistics. Ops use it through a {@link CuSession}, which holds the context's lock for the op's
@@ -28,23 +26,22 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * staging memory is reused once the stream has passed it (a download, the end of a session, or a
  * full staging area waits for the stream). Downloads wait for the stream.
  *
- * <p>{@link #primary()} is created on first use and kept until the JVM exits. The libraries come
- * from {@link CudaLibraries} ({@code -Dssam.cudaDriver}, {@code -Dssam.cudaLibraryPath}).
+ * <p>{@link #primary()} is created on first use and kept until the JVM exits; a failed setup is
+ * kept as well and reported again, without a retry ({@link DeviceSetup}). The libraries come from
+ * {@link CudaLibraries} ({@code -Dssam.cudaDriver}, {@code -Dssam.cudaLibraryPath}).
  *
  * <pre>{@code
  * CuContext cuda = CuContext.primary();     // throws CudaUnavailableException without a device
  * try (CuSession s = cuda.session("myOp")) { ... }
  * }</pre>
  */
-public final class CuContext implements GpuContext {
+public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     private static final String OP = "cuda";
     /** Free buffers kept by the pool: at most a quarter of device memory, and at most 2 GiB. */
     private static final long POOL_CAP = 2L << 30;
     private static final long STAGING_MIN = 1L << 20;
     private static final long STAGING_ALIGN = 256;
-    private static final Object PRIMARY_LOCK = new Object();
-    private static CuContext primary;
-    private static CudaUnavailableException primaryFailure;
+    private static final DeviceSetup<CuContext> PRIMARY = new DeviceSetup<>(CuContext::open, CuContext::again);
 
     final CuDriver driver;
     final Nvrtc nvrtc;
@@ -53,65 +50,88 @@ public final class CuContext implements GpuContext {
     final MemorySegment stream;
     final MemorySegment blas;
     final CuBufferPool pool;
-    final ReentrantLock lock = new ReentrantLock();
-    final CuMemory memory = new CuMemory(this);
+    final CuMemory memory;
     private final CuDevice info;
-    private final Map<String, CuProgram> programs = new HashMap<>();
     private Cublas.MathMode mathMode = Cublas.MathMode.FP32_PEDANTIC;
     private MemorySegment staging = MemorySegment.NULL;
     private long stagingUsed;
-    private long uploads;
-    private long uploadBytes;
-    private long downloads;
-    private long downloadBytes;
-    private long launches;
 
-    private CuContext(CuDriver driver, int ordinal) {
+    private CuContext(CuDriver driver, Nvrtc nvrtc, Cublas cublas, CuDevice info, MemorySegment context,
+                      MemorySegment stream, MemorySegment blas) {
+        super("CUDA", CuBuffer.class);
         this.driver = driver;
-        int device = driver.device(ordinal, OP);
-        this.context = driver.primaryContext(device, OP);
-        driver.setCurrent(context, OP);
-        this.nvrtc = Nvrtc.load();
+        this.nvrtc = nvrtc;
+        this.cublas = cublas;
+        this.info = info;
+        this.context = context;
+        this.stream = stream;
+        this.blas = blas;
+        this.pool = new CuBufferPool(driver, Math.min(POOL_CAP, info.memBytes() / 4));
+        this.memory = new CuMemory(this);
+    }
+
+    /**
+     * The process-wide context of CUDA device 0. A failed setup is not retried: later calls throw
+     * the first failure again (same type and message, the first exception as cause).
+     *
+     * @throws CudaUnavailableException when a library is missing or no device exists
+     * @throws CudaException            when a driver or cuBLAS call of the setup fails
+     */
+    public static CuContext primary() {
+        return PRIMARY.get();
+    }
+
+    /**
+     * Sets up device 0. What needs no context comes first (the three libraries, the device's
+     * properties, the architecture to compile for); then the primary context is retained and made
+     * current, and the stream and the cuBLAS handle are made. A failure after the retain undoes
+     * what was made, in reverse order, so a failed setup holds nothing on the device.
+     */
+    private static CuContext open() {
+        CuDriver driver = CuDriver.load();
+        if (driver.deviceCount(OP) == 0) {
+            throw new CudaUnavailableException("CUDA: " + driver.library + " reports no device", null);
+        }
+        int device = driver.device(0, OP);
+        Nvrtc nvrtc = Nvrtc.load();
+        Cublas cublas = Cublas.load();
+        CuDevice info = describe(driver, nvrtc, device, 0);
+        MemorySegment context = driver.primaryContext(device, OP);
+        MemorySegment stream = MemorySegment.NULL;
+        try {
+            driver.setCurrent(context, OP);
+            stream = driver.createStream(0, OP);
+            MemorySegment blas = cublas.create(stream, Cublas.MathMode.FP32_PEDANTIC, OP);
+            return new CuContext(driver, nvrtc, cublas, info, context, stream, blas);
+        } catch (RuntimeException e) {
+            MemorySegment made = stream;
+            if (!made.equals(MemorySegment.NULL)) {
+                DeviceSetup.undo(e, () -> driver.destroyStream(made, OP));
+            }
+            DeviceSetup.undo(e, () -> driver.setCurrent(MemorySegment.NULL, OP));
+            DeviceSetup.undo(e, () -> driver.releasePrimaryContext(device, OP));
+            throw e;
+        }
+    }
+
+    private static CuDevice describe(CuDriver driver, Nvrtc nvrtc, int device, int ordinal) {
         int major = driver.attribute(device, CuDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, OP);
         int minor = driver.attribute(device, CuDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, OP);
-        this.info = new CuDevice(ordinal, driver.deviceName(device, OP), major, minor,
+        return new CuDevice(ordinal, driver.deviceName(device, OP), major, minor,
                 driver.attribute(device, CuDriver.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, OP),
                 driver.totalMem(device, OP),
                 driver.attribute(device, CuDriver.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK, OP),
                 driver.attribute(device, CuDriver.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK, OP),
                 driver.driverVersion(OP), nvrtc.chooseArch(major * 10 + minor), nvrtc.version());
-        this.cublas = Cublas.load();
-        this.stream = driver.createStream(0, OP);
-        this.blas = cublas.create(stream, mathMode, OP);
-        this.pool = new CuBufferPool(driver, Math.min(POOL_CAP, info.memBytes() / 4));
     }
 
-    /**
-     * The process-wide context of CUDA device 0.
-     *
-     * @throws CudaUnavailableException when a library is missing or no device exists (the same
-     *                                  failure is reported again on later calls)
-     */
-    public static CuContext primary() {
-        synchronized (PRIMARY_LOCK) {
-            if (primary != null) {
-                return primary;
-            }
-            if (primaryFailure != null) {
-                throw new CudaUnavailableException(primaryFailure.getMessage(), primaryFailure);
-            }
-            try {
-                CuDriver driver = CuDriver.load();
-                if (driver.deviceCount(OP) == 0) {
-                    throw new CudaUnavailableException("CUDA: " + driver.library + " reports no device", null);
-                }
-                primary = new CuContext(driver, 0);
-                return primary;
-            } catch (CudaUnavailableException e) {
-                primaryFailure = e;
-                throw e;
-            }
-        }
+    /** The exception a later {@link #primary()} throws for the setup's first failure {@code first}. */
+    static RuntimeException again(RuntimeException first) {
+        return switch (first) {
+            case CudaUnavailableException e -> new CudaUnavailableException(e.getMessage(), e);
+            case CudaException e -> new CudaException(e);
+            default -> new IllegalStateException("CUDA: setting up device 0 failed earlier: " + first, first);
+        };
     }
 
     /** Why {@link #primary()} cannot give a device, or empty when it can. */
@@ -163,49 +183,9 @@ public final class CuContext implements GpuContext {
     }
 
     @Override
-    public GpuStats stats() {
-        lock.lock();
-        try {
-            return new GpuStats(uploads, uploadBytes, downloads, downloadBytes, launches);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void resetStats() {
-        lock.lock();
-        try {
-            uploads = 0;
-            uploadBytes = 0;
-            downloads = 0;
-            downloadBytes = 0;
-            launches = 0;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Frees the buffers waiting in the pool (compiled modules and resident tensor copies stay). */
-    @Override
-    public void trim() {
-        lock.lock();
-        try {
-            bind();
-            pool.trim();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Number of modules compiled so far (for tests of the cache). */
-    public int compiledPrograms() {
-        lock.lock();
-        try {
-            return programs.size();
-        } finally {
-            lock.unlock();
-        }
+    protected void trimPool() {
+        bind();
+        pool.trim();
     }
 
     /** Makes this context current on the calling thread. Caller holds the lock. */
@@ -215,23 +195,20 @@ public final class CuContext implements GpuContext {
 
     /**
      * The module for {@code source} compiled with {@code defines} (e.g. {@code -DSSAM_NSTATE=24}),
-     * compiled by NVRTC and loaded on first request, then cached. Caller holds the lock.
+     * compiled by NVRTC and loaded on first request, then cached by source and the full option
+     * list (which names the architecture). Caller holds the lock.
      */
     CuProgram program(KernelSource source, String defines, String op) {
         List<String> options = Nvrtc.options(info.arch(), defines);
-        String key = source.sha256() + "|" + String.join(" ", options);
-        CuProgram p = programs.get(key);
-        if (p == null) {
-            String ptx = nvrtc.compile(source.text(), source.name(), options, op);
-            p = new CuProgram(driver.loadModule(ptx, source.name(), op), source,
-                    source + " " + String.join(" ", options));
-            programs.put(key, p);
-        }
-        return p;
+        String joined = String.join(" ", options);
+        return cached(source, joined, () -> new CuProgram(
+                driver.loadModule(nvrtc.compile(source.text(), source.name(), options, op), source.name(), op),
+                source, source + " " + joined));
     }
 
-    /** Queues a copy of {@code src[srcOff, srcOff + len)} to {@code dst} from float {@code dstOff}. Caller holds the lock. */
-    void write(float[] src, int srcOff, CuBuffer dst, long dstOff, int len, String op) {
+    /** Queues the copy through the staging memory (see the class comment). */
+    @Override
+    protected void write(float[] src, int srcOff, CuBuffer dst, long dstOff, int len, String op) {
         if (len == 0) {
             return;
         }
@@ -239,22 +216,21 @@ public final class CuContext implements GpuContext {
         MemorySegment stage = stage(bytes, op);
         MemorySegment.copy(src, srcOff, stage, JAVA_FLOAT, 0, len);
         driver.copyHtoD(dst.ptr + dstOff * Float.BYTES, stage, bytes, stream, op);
-        uploads++;
-        uploadBytes += bytes;
+        countUpload(bytes);
     }
 
-    /** Copies {@code len} floats of {@code src} from {@code srcOff} to {@code dst[dstOff, ...)} after earlier work. Caller holds the lock. */
-    void read(CuBuffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
+    /** Queues the copy into the staging memory, waits for the stream, then copies the floats to {@code dst}. */
+    @Override
+    protected void read(CuBuffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
         if (len == 0) {
             return;
         }
         long bytes = (long) len * Float.BYTES;
         MemorySegment stage = stage(bytes, op);
         driver.copyDtoH(stage, src.ptr + srcOff * Float.BYTES, bytes, stream, op);
-        synchronize(op);
+        drain(op);
         MemorySegment.copy(stage, JAVA_FLOAT, 0, dst, dstOff, len);
-        downloads++;
-        downloadBytes += bytes;
+        countDownload(bytes);
     }
 
     /** Queues a device copy of {@code len} floats. Caller holds the lock. */
@@ -266,14 +242,10 @@ public final class CuContext implements GpuContext {
     }
 
     /** Waits for the stream; the staging memory is free again. Caller holds the lock. */
-    void synchronize(String op) {
+    @Override
+    protected void drain(String op) {
         driver.synchronize(stream, op);
         stagingUsed = 0;
-    }
-
-    /** Counts one kernel launch or library call. Caller holds the lock. */
-    void countLaunch() {
-        launches++;
     }
 
     /**
@@ -284,7 +256,7 @@ public final class CuContext implements GpuContext {
     private MemorySegment stage(long bytes, String op) {
         long need = (bytes + STAGING_ALIGN - 1) / STAGING_ALIGN * STAGING_ALIGN;
         if (stagingUsed + need > staging.byteSize()) {
-            synchronize(op);
+            drain(op);
             if (need > staging.byteSize()) {
                 long size = Math.max(need, Math.max(STAGING_MIN, staging.byteSize() * 2));
                 if (staging.byteSize() > 0) {

@@ -53,8 +53,10 @@ final class CuDriver {
     private final MethodHandle deviceGetAttribute;
     private final MethodHandle deviceTotalMem;
     private final MethodHandle primaryCtxRetain;
+    private final MethodHandle primaryCtxRelease;
     private final MethodHandle ctxSetCurrent;
     private final MethodHandle streamCreate;
+    private final MethodHandle streamDestroy;
     private final MethodHandle streamSynchronize;
     private final MethodHandle memAlloc;
     private final MethodHandle memFree;
@@ -83,8 +85,10 @@ final class CuDriver {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         deviceTotalMem = bind(lib, "cuDeviceTotalMem_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         primaryCtxRetain = bind(lib, "cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        primaryCtxRelease = bind(lib, "cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         ctxSetCurrent = bind(lib, "cuCtxSetCurrent", outPtr);
         streamCreate = bind(lib, "cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        streamDestroy = bind(lib, "cuStreamDestroy_v2", outPtr);
         streamSynchronize = bind(lib, "cuStreamSynchronize", outPtr);
         memAlloc = bind(lib, "cuMemAlloc_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         memFree = bind(lib, "cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
@@ -247,7 +251,16 @@ final class CuDriver {
         }
     }
 
-    /** Binds {@code context} to the calling thread (each thread that issues work must do so once). */
+    /** Releases what {@link #primaryContext} retained (the context goes when no user is left). */
+    void releasePrimaryContext(int device, String op) {
+        try {
+            check((int) primaryCtxRelease.invokeExact(device), op, "cuDevicePrimaryCtxRelease_v2");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Binds {@code context} to the calling thread (each thread that issues work must do so once); NULL unbinds. */
     void setCurrent(MemorySegment context, String op) {
         try {
             check((int) ctxSetCurrent.invokeExact(context), op, "cuCtxSetCurrent");
@@ -262,6 +275,15 @@ final class CuDriver {
             MemorySegment v = a.allocate(ADDRESS);
             check((int) streamCreate.invokeExact(v, flags), op, "cuStreamCreate");
             return v.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Destroys a stream from {@link #createStream} (queued work still completes). */
+    void destroyStream(MemorySegment stream, String op) {
+        try {
+            check((int) streamDestroy.invokeExact(stream), op, "cuStreamDestroy_v2");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,5 +1,7 @@
 package dev.ssam.runtime.cuda;
 
+import dev.ssam.runtime.gpu.DeviceSetup;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -151,17 +153,27 @@ public final class Cublas {
         }
     }
 
-    /** A handle (in the calling thread's current context) whose work goes to {@code stream}, in {@code mode}. */
+    /**
+     * A handle (in the calling thread's current context) whose work goes to {@code stream}, in
+     * {@code mode}; when setting it up fails the handle is destroyed again.
+     */
     MemorySegment create(MemorySegment stream, MathMode mode, String op) {
+        MemorySegment handle;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(ADDRESS);
             check((int) create.invokeExact(v), op, "cublasCreate_v2");
-            MemorySegment handle = v.get(ADDRESS, 0);
+            handle = v.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw CuDriver.rethrow(t);
+        }
+        try {
             check((int) setStream.invokeExact(handle, stream), op, "cublasSetStream_v2");
             mathMode(handle, mode, op);
             return handle;
         } catch (Throwable t) {
-            throw CuDriver.rethrow(t);
+            RuntimeException e = CuDriver.rethrow(t);
+            DeviceSetup.undo(e, () -> destroy(handle, op));
+            throw e;
         }
     }
 

@@ -18,6 +18,13 @@ public final class CudaException extends RuntimeException {
         this.errorName = errorName;
     }
 
+    /** {@code first} reported again (a failed setup, to a later caller): same message, code and name; {@code first} as cause. */
+    CudaException(CudaException first) {
+        super(first.getMessage(), first);
+        this.code = first.code;
+        this.errorName = first.errorName;
+    }
+
     /** The numeric result ({@code CUresult}, {@code nvrtcResult} or {@code cublasStatus_t}). */
     public int code() {
         return code;

@@ -21,7 +21,16 @@ import java.util.concurrent.locks.Lock;
  * use uploads it again. {@link Residency} (inside a session, with the context's lock held) makes
  * the device copy current and marks it newer after an op writes it. When an array is collected
  * its device buffer is freed by the next session of the context that owns it (under that
- * context's lock). Locks are always taken in the order: context lock, then this registry's.
+ * context's lock).
+ *
+ * <h2>Lock order</h2>
+ * A context's lock, then this registry's: no thread waits for a context's lock while it holds the
+ * registry's. A host access to a device-newer array looks its mirror up, lets go of the registry,
+ * takes the owning context's lock and then the registry's again; {@link #acquire} (with its own
+ * context's lock held) likewise lets go of the registry before it takes another context's lock to
+ * move an array off that device, and checks again under both that nothing changed meanwhile. Taking a second context's lock while holding a first one cannot be ordered
+ * (each session already holds its own), so that wait is bounded: two sessions moving arrays off
+ * each other's devices fail after 10 s with a message instead of waiting for ever.
  */
 public final class DeviceMirrors {
     /** Which side holds the newest contents. */
@@ -144,35 +153,46 @@ public final class DeviceMirrors {
      * The device copy of {@code a} on {@code memory} (made on first use); with {@code current} its
      * contents are made the newest first (an upload of the whole array when the host is newer);
      * with {@code writes} it is marked newer than the host (the caller's op writes it). The caller
-     * holds {@code memory.lock()}.
+     * holds {@code memory.lock()}. A copy on another device is moved off it first ({@link #leave}).
      */
     static GpuBuffer acquire(GpuMemory memory, float[] a, boolean current, boolean writes) {
-        synchronized (LOCK) {
-            expunge();
-            freeOrphans(memory);
-            Key probe = new Key(a, null);
-            Mirror m = MIRRORS.get(probe);
-            if (m != null && m.memory != memory) {
-                leave(m, a);
-                m = null;
+        while (true) {
+            Mirror elsewhere;
+            synchronized (LOCK) {
+                expunge();
+                freeOrphans(memory);
+                Mirror m = MIRRORS.get(new Key(a, null));
+                if (m == null || m.memory == memory) {
+                    return use(memory, a, m, current, writes);
+                }
+                elsewhere = m;
             }
-            if (m == null) {
-                m = new Mirror(memory, memory.allocate(Math.max(1, a.length)), a.length);
-                MIRRORS.put(new Key(a, COLLECTED), m);
-                live = MIRRORS.size();
-            }
-            if (current && m.state == State.HOST_NEWER) {
-                memory.write(a, 0, m.buffer, 0, a.length);
-                m.state = State.SYNCED;
-            }
-            if (writes) {
-                m.state = State.DEVICE_NEWER;
-            }
-            return m.buffer;
+            leave(elsewhere, a);
         }
     }
 
-    /** Moves {@code a} off another device: brings its contents back, then frees that copy there. */
+    /** {@link #acquire} once no other device holds a copy of {@code a}. Caller holds LOCK and memory's lock. */
+    private static GpuBuffer use(GpuMemory memory, float[] a, Mirror m, boolean current, boolean writes) {
+        if (m == null) {
+            m = new Mirror(memory, memory.allocate(Math.max(1, a.length)), a.length);
+            MIRRORS.put(new Key(a, COLLECTED), m);
+            live = MIRRORS.size();
+        }
+        if (current && m.state == State.HOST_NEWER) {
+            memory.write(a, 0, m.buffer, 0, a.length);
+            m.state = State.SYNCED;
+        }
+        if (writes) {
+            m.state = State.DEVICE_NEWER;
+        }
+        return m.buffer;
+    }
+
+    /**
+     * Moves {@code a} off the device of its mirror {@code m}: brings device-newer contents back, then
+     * frees that copy there. Called without LOCK (the other context's lock comes first); does nothing
+     * when {@code m} stopped being {@code a}'s mirror while this waited (the caller looks again).
+     */
     private static void leave(Mirror m, float[] a) {
         Lock other = m.memory.lock();
         boolean locked;
@@ -187,15 +207,21 @@ public final class DeviceMirrors {
                     + "first is busy; bring it to the host first (Tensor.data())");
         }
         try {
-            if (m.state == State.DEVICE_NEWER) {
-                m.memory.read(m.buffer, 0, a, 0, m.length);
+            synchronized (LOCK) {
+                Key probe = new Key(a, null);
+                if (MIRRORS.get(probe) != m) {
+                    return;
+                }
+                if (m.state == State.DEVICE_NEWER) {
+                    m.memory.read(m.buffer, 0, a, 0, m.length);
+                }
+                MIRRORS.remove(probe);
+                live = MIRRORS.size();
+                m.memory.free(m.buffer);
             }
-            m.memory.free(m.buffer);
         } finally {
             other.unlock();
         }
-        MIRRORS.remove(new Key(a, null));
-        live = MIRRORS.size();
     }
 
     /** Moves the mirrors of collected arrays to {@link #ORPHANS}. Caller holds LOCK. */

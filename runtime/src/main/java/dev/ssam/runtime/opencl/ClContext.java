@@ -1,18 +1,15 @@
 package dev.ssam.runtime.opencl;
 
 import dev.ssam.runtime.RuntimeFlags;
-import dev.ssam.runtime.gpu.GpuContext;
+import dev.ssam.runtime.gpu.AbstractGpuContext;
+import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.GpuMemory;
-import dev.ssam.runtime.gpu.GpuStats;
 import dev.ssam.runtime.gpu.KernelSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -28,7 +25,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * any platform, else the first accelerator, else the first device of any type), created on
  * first use and kept until the JVM exits, like a CUDA primary context: compiled programs are
  * expensive (PoCL compiles with LLVM) and are shared by every {@code Backend.OpenCl} of the
- * process. The loader library comes from {@link RuntimeFlags#openclLibrary()}
+ * process; a failed setup is kept as well and reported again, without a retry
+ * ({@link DeviceSetup}). The loader library comes from {@link RuntimeFlags#openclLibrary()}
  * ({@code -Dssam.openclLibrary}), else {@code libOpenCL.so.1}, else {@code libOpenCL.so}.
  *
  * <pre>{@code
@@ -36,65 +34,46 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * try (ClSession s = cl.session("myOp")) { ... }
  * }</pre>
  */
-public final class ClContext implements GpuContext {
+public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
     private static final String OP = "opencl";
     /** Free buffers kept by the pool: at most a quarter of device memory, and at most 2 GiB. */
     private static final long POOL_CAP = 2L << 30;
-    private static final Object PRIMARY_LOCK = new Object();
-    private static ClContext primary;
-    private static OpenClUnavailableException primaryFailure;
+    private static final DeviceSetup<ClContext> PRIMARY = new DeviceSetup<>(
+            () -> open(RuntimeFlags.CURRENT.openclLibrary()), ClContext::again);
 
     final ClApi api;
     final MemorySegment device;
     final MemorySegment context;
     final MemorySegment queue;
     final ClBufferPool pool;
-    final ReentrantLock lock = new ReentrantLock();
+    final ClMemory memory;
     private final ClDevice info;
     private final String baseOptions;
-    private final Map<String, ClProgram> programs = new HashMap<>();
-    final ClMemory memory = new ClMemory(this);
     private Arena stagingArena;
-    private long uploads;
-    private long uploadBytes;
-    private long downloads;
-    private long downloadBytes;
-    private long launches;
     private MemorySegment staging = MemorySegment.NULL;
 
-    private ClContext(ClApi api, MemorySegment platform, MemorySegment device) {
+    private ClContext(ClApi api, ClDevice info, MemorySegment device, MemorySegment context, MemorySegment queue) {
+        super("OpenCL", ClBuffer.class);
         this.api = api;
+        this.info = info;
         this.device = device;
-        this.info = describe(api, platform, device);
-        this.context = api.createContext(device, OP);
-        this.queue = api.createQueue(context, device, ClApi.atLeast20(info.platformVersion()), OP);
+        this.context = context;
+        this.queue = queue;
         this.pool = new ClBufferPool(api, context, Math.min(POOL_CAP, info.globalMemBytes() / 4));
+        this.memory = new ClMemory(this);
         this.baseOptions = "-cl-std=CL1.2" + (info.correctlyRoundedDivideSqrt()
                 ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
     }
 
     /**
-     * The process-wide context of the preferred device.
+     * The process-wide context of the preferred device. A failed setup is not retried: later
+     * calls throw the first failure again (same type and message, the first exception as cause).
      *
-     * @throws OpenClUnavailableException when no loader library, platform or device exists (the
-     *                                    same failure is reported again on later calls)
+     * @throws OpenClUnavailableException when no loader library, platform or device exists
+     * @throws ClException                when an OpenCL call of the setup fails
      */
     public static ClContext primary() {
-        synchronized (PRIMARY_LOCK) {
-            if (primary != null) {
-                return primary;
-            }
-            if (primaryFailure != null) {
-                throw new OpenClUnavailableException(primaryFailure.getMessage(), primaryFailure);
-            }
-            try {
-                primary = open(RuntimeFlags.CURRENT.openclLibrary());
-                return primary;
-            } catch (OpenClUnavailableException e) {
-                primaryFailure = e;
-                throw e;
-            }
-        }
+        return PRIMARY.get();
     }
 
     /** Why {@link #primary()} cannot give a device, or empty when it can. */
@@ -107,7 +86,8 @@ public final class ClContext implements GpuContext {
         }
     }
 
-    private static ClContext open(String library) {
+    /** The context of the preferred device of the loader {@code library} (a setting: blank for the default names). */
+    static ClContext open(String library) {
         ClApi api = ClApi.load(library);
         List<MemorySegment> platforms = api.platforms(OP);
         if (platforms.isEmpty()) {
@@ -120,11 +100,33 @@ public final class ClContext implements GpuContext {
             for (MemorySegment p : platforms) {
                 List<MemorySegment> devices = api.devices(p, type, OP);
                 if (!devices.isEmpty()) {
-                    return new ClContext(api, p, devices.getFirst());
+                    return create(api, p, devices.getFirst());
                 }
             }
         }
         throw new OpenClUnavailableException("OpenCL: " + platforms.size() + " platform(s) but no device", null);
+    }
+
+    /** A context and queue on {@code device}; when the queue cannot be made the context is released again. */
+    private static ClContext create(ClApi api, MemorySegment platform, MemorySegment device) {
+        ClDevice info = describe(api, platform, device);
+        MemorySegment context = api.createContext(device, OP);
+        try {
+            MemorySegment queue = api.createQueue(context, device, ClApi.atLeast20(info.platformVersion()), OP);
+            return new ClContext(api, info, device, context, queue);
+        } catch (RuntimeException e) {
+            DeviceSetup.undo(e, () -> api.releaseContext(context));
+            throw e;
+        }
+    }
+
+    /** The exception a later {@link #primary()} throws for the setup's first failure {@code first}. */
+    static RuntimeException again(RuntimeException first) {
+        return switch (first) {
+            case OpenClUnavailableException e -> new OpenClUnavailableException(e.getMessage(), e);
+            case ClException e -> new ClException(e);
+            default -> new IllegalStateException("OpenCL: setting up the device failed earlier: " + first, first);
+        };
     }
 
     private static ClDevice describe(ClApi api, MemorySegment platform, MemorySegment device) {
@@ -160,68 +162,25 @@ public final class ClContext implements GpuContext {
     }
 
     @Override
-    public GpuStats stats() {
-        lock.lock();
-        try {
-            return new GpuStats(uploads, uploadBytes, downloads, downloadBytes, launches);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void resetStats() {
-        lock.lock();
-        try {
-            uploads = 0;
-            uploadBytes = 0;
-            downloads = 0;
-            downloadBytes = 0;
-            launches = 0;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Frees the buffers waiting in the pool (the compiled programs and resident tensor copies stay). */
-    @Override
-    public void trim() {
-        lock.lock();
-        try {
-            pool.trim();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Number of programs compiled so far (for tests of the cache). */
-    public int compiledPrograms() {
-        lock.lock();
-        try {
-            return programs.size();
-        } finally {
-            lock.unlock();
-        }
+    protected void trimPool() {
+        pool.trim();
     }
 
     /**
      * The program for {@code source} built with {@code defines} (extra options such as
-     * {@code -DSSAM_NSTATE=24}), compiled on first request and cached. Caller holds the lock.
+     * {@code -DSSAM_NSTATE=24}), compiled on first request and cached by source and the full
+     * option string. Caller holds the lock.
      */
     ClProgram program(KernelSource source, String defines, String op) {
         String options = defines == null || defines.isBlank() ? baseOptions : baseOptions + " " + defines.trim();
-        String key = source.sha256() + "|" + options;
-        ClProgram p = programs.get(key);
-        if (p == null) {
-            p = new ClProgram(api.buildProgram(context, device, source.text(), options, source.name(), op), source,
-                    source + " " + options);
-            programs.put(key, p);
-        }
-        return p;
+        return cached(source, options, () -> new ClProgram(
+                api.buildProgram(context, device, source.text(), options, source.name(), op), source,
+                source + " " + options));
     }
 
-    /** Blocking copy of {@code src[srcOff, srcOff + len)} to {@code dst} from float {@code dstOff}. Caller holds the lock. */
-    void write(float[] src, int srcOff, ClBuffer dst, long dstOff, int len, String op) {
+    /** A blocking copy through the staging memory. */
+    @Override
+    protected void write(float[] src, int srcOff, ClBuffer dst, long dstOff, int len, String op) {
         if (len == 0) {
             return;
         }
@@ -229,12 +188,12 @@ public final class ClContext implements GpuContext {
         MemorySegment stage = staging(bytes);
         MemorySegment.copy(src, srcOff, stage, JAVA_FLOAT, 0, len);
         api.write(queue, dst.mem, dstOff * Float.BYTES, bytes, stage, op);
-        uploads++;
-        uploadBytes += bytes;
+        countUpload(bytes);
     }
 
-    /** Blocking copy of {@code len} floats of {@code src} from {@code srcOff} to {@code dst[dstOff, ...)}. Caller holds the lock. */
-    void read(ClBuffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
+    /** A blocking copy through the staging memory. */
+    @Override
+    protected void read(ClBuffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
         if (len == 0) {
             return;
         }
@@ -242,13 +201,13 @@ public final class ClContext implements GpuContext {
         MemorySegment stage = staging(bytes);
         api.read(queue, src.mem, srcOff * Float.BYTES, bytes, stage, op);
         MemorySegment.copy(stage, JAVA_FLOAT, 0, dst, dstOff, len);
-        downloads++;
-        downloadBytes += bytes;
+        countDownload(bytes);
     }
 
-    /** Counts one kernel launch. Caller holds the lock. */
-    void countLaunch() {
-        launches++;
+    /** Waits for the queue. */
+    @Override
+    protected void drain(String op) {
+        api.finish(queue, op);
     }
 
     /** Host staging memory of at least {@code bytes}, reused between transfers. Caller holds the lock. */

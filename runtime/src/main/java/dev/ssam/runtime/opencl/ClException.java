@@ -16,6 +16,12 @@ public final class ClException extends RuntimeException {
         this.code = code;
     }
 
+    /** {@code first} reported again (a failed setup, to a later caller): same message and code; {@code first} as cause. */
+    ClException(ClException first) {
+        super(first.getMessage(), first);
+        this.code = first.code;
+    }
+
     /** The OpenCL error code (negative). */
     public int code() {
         return code;

@@ -1,8 +1,6 @@
 package dev.ssam.runtime.opencl;
 
-import dev.ssam.runtime.Tensor;
-import dev.ssam.runtime.gpu.DeviceMirrors;
-import dev.ssam.runtime.gpu.GpuBuffer;
+import dev.ssam.runtime.gpu.AbstractGpuSession;
 import dev.ssam.runtime.gpu.GpuProgram;
 import dev.ssam.runtime.gpu.GpuSession;
 import dev.ssam.runtime.gpu.KernelSource;
@@ -10,8 +8,6 @@ import dev.ssam.runtime.gpu.Residency;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
@@ -22,7 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * buffers from the pool (returned when the session closes), copies host floats in and out through
  * the context's staging memory, keeps tensors resident ({@link Residency}: a window at a nonzero
  * offset goes through a temporary and {@code clEnqueueCopyBuffer}), and launches kernels. Every
- * failure names the op.
+ * failure names the op. What it shares with the CUDA session lives in {@link AbstractGpuSession};
+ * here are the kernel arguments and the launch.
  *
  * <p>Transfers are blocking and the queue is in order, so a download sees every kernel launched
  * before it. Kernel arguments are {@link ClBuffer}, {@code Integer}, {@code Float} or
@@ -39,18 +36,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * }
  * }</pre>
  */
-public final class ClSession implements GpuSession {
+public final class ClSession extends AbstractGpuSession<ClBuffer> {
     private final ClContext ctx;
-    private final String op;
-    private final List<ClBuffer> acquired = new ArrayList<>();
-    private final Residency residency;
-    private boolean closed;
 
     ClSession(ClContext ctx, String op) {
+        super(ctx, ctx.memory, ctx.pool, op, () -> { });
         this.ctx = ctx;
-        this.op = op;
-        this.residency = new Residency(ctx.memory, this::alloc);
-        ctx.lock.lock();
     }
 
     @Override
@@ -69,56 +60,16 @@ public final class ClSession implements GpuSession {
         return ctx.program(source, defines, op);
     }
 
-    /** A device buffer of at least {@code floats} floats (contents undefined). */
-    @Override
-    public ClBuffer alloc(long floats) {
-        ClBuffer b = ctx.pool.acquire(Math.max(1, floats) * Float.BYTES, op);
-        acquired.add(b);
-        return b;
-    }
-
-    /** A temporary device copy of the tensor's window (host contents, brought back first if a device had newer); null for null. */
-    @Override
-    public ClBuffer upload(Tensor t) {
-        if (t == null) {
-            return null;
-        }
-        DeviceMirrors.beforeHostRead(t.storage());
-        return upload(t.storage(), t.offset(), t.size());
-    }
-
     /** A temporary device copy of {@code a[off, off + len)}. */
-    public ClBuffer upload(float[] a, int off, int len) {
-        ClBuffer b = alloc(len);
-        ctx.write(a, off, b, 0, len, op);
-        return b;
-    }
-
-    /** Copies the first {@code t.size()} floats of {@code b} into the tensor's window (the host copy becomes the newer). */
     @Override
-    public void download(GpuBuffer b, Tensor t) {
-        DeviceMirrors.beforeHostWrite(t.storage());
-        download((ClBuffer) b, t.storage(), t.offset(), t.size());
+    public ClBuffer upload(float[] a, int off, int len) {
+        return super.upload(a, off, len);
     }
 
     /** Copies the first {@code len} floats of {@code b} to {@code dst[off, off + len)}. */
+    @Override
     public void download(ClBuffer b, float[] dst, int off, int len) {
-        ctx.read(b, 0, dst, off, len, op);
-    }
-
-    @Override
-    public GpuBuffer in(Tensor t) {
-        return residency.in(t);
-    }
-
-    @Override
-    public GpuBuffer out(Tensor t) {
-        return residency.out(t);
-    }
-
-    @Override
-    public GpuBuffer inOut(Tensor t) {
-        return residency.inOut(t);
+        super.download(b, dst, off, len);
     }
 
     /**
@@ -146,29 +97,20 @@ public final class ClSession implements GpuSession {
         return out;
     }
 
-    /** Launches {@code kernel} over {@code items} work-items (rounded up to whole groups of {@code local}). */
     @Override
-    public void launch1d(GpuProgram p, String kernel, long items, int local, Object... args) {
-        launch((ClProgram) p, kernel, new long[] {items}, new long[] {local}, args);
-    }
-
-    /** Launches {@code kernel} over {@code items0 x items1} work-items (each rounded up to whole groups). */
-    @Override
-    public void launch2d(GpuProgram p, String kernel, long items0, long items1, int local0, int local1,
-                         Object... args) {
-        launch((ClProgram) p, kernel, new long[] {items0, items1}, new long[] {local0, local1}, args);
-    }
-
-    private void launch(ClProgram p, String name, long[] items, long[] local, Object[] args) {
-        ClProgram.Kernel k = p.kernel(ctx.api, ctx.device, name, op);
+    protected void launch(GpuProgram p, String name, long[] items, int[] local, Object[] args) {
+        ClProgram.Kernel k = ((ClProgram) p).kernel(ctx.api, ctx.device, name, op);
+        long[] groups = groups(name, items, local);
+        if (groups == null) {
+            return;
+        }
         long group = 1;
         long[] global = new long[items.length];
+        long[] sizes = new long[items.length];
         for (int i = 0; i < items.length; i++) {
-            if (items[i] == 0) {
-                return;
-            }
             group *= local[i];
-            global[i] = (items[i] + local[i] - 1) / local[i] * local[i];
+            global[i] = groups[i] * local[i];
+            sizes[i] = local[i];
         }
         if (group > k.maxWorkGroup()) {
             throw new IllegalStateException(op + ": kernel " + name + " needs work-groups of " + group
@@ -179,8 +121,8 @@ public final class ClSession implements GpuSession {
                 setArg(a, k, i, args[i]);
             }
         }
-        ctx.api.enqueue(ctx.queue, k.handle(), global, local, name, op);
-        ctx.countLaunch();
+        ctx.api.enqueue(ctx.queue, k.handle(), global, sizes, name, op);
+        countLaunch();
     }
 
     private void setArg(Arena a, ClProgram.Kernel k, int i, Object arg) {
@@ -195,25 +137,6 @@ public final class ClSession implements GpuSession {
             case Float f -> ctx.api.setArg(k.handle(), i, 4, a.allocateFrom(JAVA_FLOAT, f), k.name(), op);
             default -> throw new IllegalArgumentException(op + ": kernel " + k.name() + " argument " + i + " is a "
                     + arg.getClass().getSimpleName() + ", expected ClBuffer, Integer, Float or null");
-        }
-    }
-
-    /** Copies written windows back into their resident copies, waits for the queue, returns every buffer to the pool and releases the context. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            residency.finish();
-            ctx.api.finish(ctx.queue, op);
-        } finally {
-            for (ClBuffer b : acquired) {
-                ctx.pool.release(b);
-            }
-            acquired.clear();
-            ctx.lock.unlock();
         }
     }
 }

@@ -1,13 +1,18 @@
 package dev.ssam.runtime.opencl;
 
+import dev.ssam.runtime.gpu.DeviceSetup;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The parts of the OpenCL layer that need no device: library discovery errors, code names, versions. */
+/** The parts of the OpenCL layer that need no device: library discovery and setup errors, code names, versions. */
 class ClApiTest {
     @Test
     void missingLibraryIsAClearMessage() {
@@ -15,6 +20,30 @@ class ClApiTest {
                 () -> ClApi.load("/nonexistent/libOpenCL.so"));
         assertTrue(e.getMessage().contains("/nonexistent/libOpenCL.so"), e.getMessage());
         assertTrue(e.getMessage().contains("ssam.openclLibrary"), e.getMessage());
+    }
+
+    @Test
+    void aFailedSetupIsReportedAgainTheSameWayWithoutARetry() {
+        AtomicInteger attempts = new AtomicInteger();
+        DeviceSetup<ClContext> setup = new DeviceSetup<>(() -> {
+            attempts.incrementAndGet();
+            return ClContext.open("/nonexistent/libOpenCL.so.1");
+        }, ClContext::again);
+        OpenClUnavailableException first = assertThrows(OpenClUnavailableException.class, setup::get);
+        OpenClUnavailableException later = assertThrows(OpenClUnavailableException.class, setup::get);
+        assertEquals(1, attempts.get());
+        assertEquals(first.getMessage(), later.getMessage());
+        assertTrue(first.getMessage().contains("/nonexistent/libOpenCL.so.1"), first.getMessage());
+        assertSame(first, later.getCause());
+    }
+
+    @Test
+    void aFailedCallOfTheSetupIsReportedAgainWithItsCode() {
+        ClException queue = new ClException("opencl", "clCreateCommandQueue", -6, null);
+        ClException again = assertInstanceOf(ClException.class, ClContext.again(queue));
+        assertEquals("opencl: clCreateCommandQueue failed with CL_OUT_OF_HOST_MEMORY (-6)", again.getMessage());
+        assertEquals(-6, again.code());
+        assertSame(queue, again.getCause());
     }
 
     @Test

@@ -1,0 +1,184 @@
+package dev.ssam.runtime.gpu;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A GPU backend whose device memory is host arrays, for testing the device-neutral layer without a
+ * device: {@link Memory} for {@link DeviceMirrors}; {@link Pool}, {@link Context} and
+ * {@link Session} for {@link BufferPool}, {@link AbstractGpuContext} and {@link AbstractGpuSession}.
+ * Launches are recorded, not run.
+ */
+final class FakeGpu {
+    private FakeGpu() {
+    }
+
+    /** A buffer of the fake device: host floats. */
+    record Buffer(float[] data) implements GpuBuffer {
+        @Override
+        public long floats() {
+            return data.length;
+        }
+    }
+
+    /** A compiled program of the fake device. */
+    record Program(KernelSource source, String options) implements GpuProgram {
+    }
+
+    /** One recorded launch: the kernel and its group counts per dimension. */
+    record Launch(String kernel, long[] groups) {
+    }
+
+    /**
+     * The fake device's memory, locked by {@code lock} (the owning context's); {@code live} holds
+     * the buffers allocated and not yet freed, {@code downloads} counts reads.
+     */
+    record Memory(Lock lock, List<Buffer> live, AtomicInteger downloads) implements GpuMemory {
+        Memory(Lock lock) {
+            this(lock, Collections.synchronizedList(new ArrayList<>()), new AtomicInteger());
+        }
+
+        @Override
+        public GpuBuffer allocate(long floats) {
+            Buffer b = new Buffer(new float[(int) floats]);
+            live.add(b);
+            return b;
+        }
+
+        @Override
+        public void free(GpuBuffer b) {
+            assertTrue(live.remove((Buffer) b), "freed twice or never allocated");
+        }
+
+        @Override
+        public void write(float[] src, int srcOff, GpuBuffer dst, long dstOff, int len) {
+            System.arraycopy(src, srcOff, ((Buffer) dst).data(), (int) dstOff, len);
+        }
+
+        @Override
+        public void read(GpuBuffer src, long srcOff, float[] dst, int dstOff, int len) {
+            System.arraycopy(((Buffer) src).data(), (int) srcOff, dst, dstOff, len);
+            downloads.incrementAndGet();
+        }
+
+        @Override
+        public void copy(GpuBuffer src, long srcOff, GpuBuffer dst, long dstOff, long len) {
+            System.arraycopy(((Buffer) src).data(), (int) srcOff, ((Buffer) dst).data(), (int) dstOff, (int) len);
+        }
+
+        @Override
+        public GpuBuffer alias(GpuBuffer b, long offset) {
+            return null;
+        }
+    }
+
+    /** A fake device's pool: new host arrays, allocations counted, freed ones recorded. */
+    static final class Pool extends BufferPool<Buffer> {
+        final List<Buffer> freed = new ArrayList<>();
+        int allocations;
+
+        Pool(long cap) {
+            super(cap);
+        }
+
+        @Override
+        protected Buffer allocate(long bytes, String op) {
+            allocations++;
+            return new Buffer(new float[(int) (bytes / Float.BYTES)]);
+        }
+
+        @Override
+        protected void free(Buffer b) {
+            freed.add(b);
+        }
+    }
+
+    /** A fake device's context: its memory and pool, the launches made, the counts of trims and drains. */
+    static final class Context extends AbstractGpuContext<Program, Buffer> {
+        final Memory memory = new Memory(lock);
+        final Pool pool = new Pool(0);
+        final List<Launch> launches = new ArrayList<>();
+        int trims;
+        int drains;
+        /** When set, waiting for the device fails (a session's close then throws). */
+        boolean failDrain;
+
+        Context() {
+            super("Fake", Buffer.class);
+        }
+
+        @Override
+        public Session session(String op) {
+            return new Session(this, op, () -> { });
+        }
+
+        @Override
+        public String describe() {
+            return "fake device";
+        }
+
+        @Override
+        protected void trimPool() {
+            trims++;
+        }
+
+        @Override
+        protected void write(float[] src, int srcOff, Buffer dst, long dstOff, int len, String op) {
+            System.arraycopy(src, srcOff, dst.data(), (int) dstOff, len);
+            countUpload((long) len * Float.BYTES);
+        }
+
+        @Override
+        protected void read(Buffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
+            System.arraycopy(src.data(), (int) srcOff, dst, dstOff, len);
+            countDownload((long) len * Float.BYTES);
+        }
+
+        @Override
+        protected void drain(String op) {
+            drains++;
+            if (failDrain) {
+                throw new IllegalStateException(op + ": the fake device failed");
+            }
+        }
+
+        Program program(KernelSource source, String options) {
+            return cached(source, options, () -> new Program(source, options));
+        }
+    }
+
+    /** A session on a fake context; {@code onLocked} runs once the context's lock is held. */
+    static final class Session extends AbstractGpuSession<Buffer> {
+        final Context ctx;
+
+        Session(Context ctx, String op, Runnable onLocked) {
+            super(ctx, ctx.memory, ctx.pool, op, onLocked);
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Context context() {
+            return ctx;
+        }
+
+        @Override
+        public GpuProgram program(KernelSource source, String defines) {
+            return ctx.program(source, defines);
+        }
+
+        @Override
+        protected void launch(GpuProgram p, String kernel, long[] items, int[] local, Object[] args) {
+            long[] groups = groups(kernel, items, local);
+            if (groups == null) {
+                return;
+            }
+            ctx.launches.add(new Launch(kernel, groups));
+            countLaunch();
+        }
+    }
+}
