@@ -61,10 +61,21 @@ final class ActivationCpu {
         }
     }
 
+    /** Two passes through {@code o} (the erf first), as {@link VectorMath#gelu(FloatVector, FloatVector)} says why. */
     private static void gelu(float[] x, int xo, float[] o, int oo, int from, int to) {
+        erfPass(x, xo, o, oo, from, to);
         for (int i = from; i < to; i += LANES) {
             VectorMask<Float> m = S.indexInRange(i, to);
-            VectorMath.gelu(FloatVector.fromArray(S, x, xo + i, m)).intoArray(o, oo + i, m);
+            FloatVector e = FloatVector.fromArray(S, o, oo + i, m);
+            VectorMath.gelu(FloatVector.fromArray(S, x, xo + i, m), e).intoArray(o, oo + i, m);
+        }
+    }
+
+    /** o = erf(x / sqrt 2). */
+    private static void erfPass(float[] x, int xo, float[] o, int oo, int from, int to) {
+        for (int i = from; i < to; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            VectorMath.erfOverSqrt2(FloatVector.fromArray(S, x, xo + i, m)).intoArray(o, oo + i, m);
         }
     }
 
@@ -84,11 +95,13 @@ final class ActivationCpu {
         }
     }
 
-    /** o = g gelu'(x). */
+    /** o = g gelu'(x), the erf in a pass of its own through {@code o}. */
     private static void geluGrad(float[] x, int xo, float[] g, int go, float[] o, int oo, int from, int to) {
+        erfPass(x, xo, o, oo, from, to);
         for (int i = from; i < to; i += LANES) {
             VectorMask<Float> m = S.indexInRange(i, to);
-            FloatVector d = VectorMath.geluGrad(FloatVector.fromArray(S, x, xo + i, m));
+            FloatVector e = FloatVector.fromArray(S, o, oo + i, m);
+            FloatVector d = VectorMath.geluGrad(FloatVector.fromArray(S, x, xo + i, m), e);
             FloatVector.fromArray(S, g, go + i, m).mul(d).intoArray(o, oo + i, m);
         }
     }

@@ -230,12 +230,30 @@ public final class VectorMath {
 
     /** Lanewise exact GELU. */
     public static FloatVector gelu(FloatVector x) {
-        return x.mul(0.5f).mul(erf(x.mul(SQRT1_2)).add(1f));
+        return gelu(x, erfOverSqrt2(x));
+    }
+
+    /**
+     * Lanewise exact GELU given {@code e = erfOverSqrt2(x)}: the two halves let a loop compute the
+     * erf in a pass of its own, which keeps each compiled loop within C2's inlining budget.
+     */
+    public static FloatVector gelu(FloatVector x, FloatVector e) {
+        return x.mul(0.5f).mul(e.add(1f));
+    }
+
+    /** Lanewise erf(x / sqrt 2), the normal CDF's erf term in GELU. */
+    public static FloatVector erfOverSqrt2(FloatVector x) {
+        return erf(x.mul(SQRT1_2));
     }
 
     /** Lanewise d gelu / dx. */
     public static FloatVector geluGrad(FloatVector x) {
-        FloatVector cdf = erf(x.mul(SQRT1_2)).add(1f).mul(0.5f);
+        return geluGrad(x, erfOverSqrt2(x));
+    }
+
+    /** Lanewise d gelu / dx given {@code e = erfOverSqrt2(x)} (see {@link #gelu(FloatVector, FloatVector)}). */
+    public static FloatVector geluGrad(FloatVector x, FloatVector e) {
+        FloatVector cdf = e.add(1f).mul(0.5f);
         FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
         return cdf.add(x.mul(pdf));
     }
