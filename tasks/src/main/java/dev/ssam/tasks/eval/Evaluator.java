@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * Runs the HEAR protocol of the SSAM release (docs/HEAR-PROTOCOL.md) on scene tasks, and on event
  * tasks through {@link EventEvaluator} (frame-level probe on timestamp embeddings, event onset
- * F-measure), and returns result records; it prints nothing.
+ * F-measure and segment error rate), and returns result records; it prints nothing.
  *
  * <p>For each seed s = 0 .. seeds - 1 and each run of {@link HearTask#runs()} (k-fold: test fold i,
  * validation fold i + 1 mod k, training the rest; trainvaltest: one run): on run 0 a probe is

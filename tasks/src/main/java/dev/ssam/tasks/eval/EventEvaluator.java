@@ -4,6 +4,7 @@ import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
 import dev.ssam.tasks.hear.DataSplit;
 import dev.ssam.tasks.hear.HearTask;
+import dev.ssam.tasks.hear.TaskMetadata;
 import dev.ssam.tasks.probe.ProbeConfig;
 import dev.ssam.tasks.probe.ProbeData;
 import dev.ssam.tasks.probe.ProbeLoss;
@@ -13,28 +14,31 @@ import dev.ssam.tasks.probe.Standardizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * The HEAR protocol on event tasks, as hear-eval-kit runs them: a frame-level probe on timestamp
- * embeddings, scored by event onset F-measures ({@link EventMetrics}).
+ * embeddings, scored by event onset F-measures and the segment error rate ({@link EventMetrics}).
  *
  * <p>Every timestamp embedding of every clip is one probe row, labelled multi-hot with the
  * events covering its time ({@link EventMetrics#frameTargets}); the probe trains with sigmoid
  * binary cross-entropy on the training splits' frames in file order. Validation turns the
- * validation frames' probabilities into events under every setting of the postprocessing grid
- * ({@link EventMetrics#HEAR_GRID}) and scores the best of them with the primary metric; after
- * training, the setting that is best on the validation split with the best checkpoint is applied
- * to the test split, which is scored with every supported metric. Seeds, runs, the dropout grid,
- * probe seeds and the t-interval are those of {@link Evaluator}.
+ * validation frames' probabilities into events under every setting of the task's postprocessing
+ * grid ({@link TaskMetadata#effectivePostprocessingGrid()}, enumerated by
+ * {@link EventMetrics#settings}) and scores the best of them ({@link EventMetrics#choose}) with the
+ * primary metric; after training, the setting that is best on the validation split with the best
+ * checkpoint is applied to the test split, which is scored with every supported metric. Seeds,
+ * runs, the dropout grid, probe seeds and the t-interval are those of {@link Evaluator}. The
+ * notes say which grid was used and how often each setting was chosen.
  *
- * <p>Metrics: {@code event_onset_<N>ms_fms} (onset-only matching with an N ms collar,
- * micro-averaged F). Others ({@code segment_1s_er}) are noted as not computed.
+ * <p>Metrics ({@link EventMetrics.Score}): {@code event_onset_<N>ms_fms} (onset-only matching
+ * with an N ms collar, micro-averaged F; higher is better) and {@code segment_1s_er} (sed_eval's
+ * segment-based error rate over 1 s segments; lower is better). Other names are noted as not
+ * computed. The probe trainer keeps the checkpoint and dropout with the largest validation
+ * score, so a lower-is-better primary reaches it negated (its validation scores read -ER); test
+ * scores are reported as the metric defines them.
  */
 final class EventEvaluator {
-    private static final Pattern ONSET = Pattern.compile("event_onset_(\\d+)ms_fms");
-
     private EventEvaluator() {
     }
 
@@ -48,33 +52,37 @@ final class EventEvaluator {
             return out;
         }
 
-        double score(Tensor probs, EventMetrics.Postprocessing pp, double collarMs) {
-            return EventMetrics.onsetFMeasure(reference, decode(probs, pp), collarMs);
+        double score(Tensor probs, EventMetrics.Postprocessing pp, EventMetrics.Score metric) {
+            return metric.evaluate(reference, decode(probs, pp));
         }
     }
 
     static TaskResult evaluate(Backend backend, EvalConfig config, EvalListener listener, HearTask task, String system,
                                Map<String, List<FeatureExtractor.Timestamps>> embeddings) {
-        List<String> keys = new ArrayList<>();
-        List<Double> collars = new ArrayList<>();
+        List<EventMetrics.Score> metrics = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (String key : task.metadata().evaluation()) {
-            Matcher m = ONSET.matcher(key);
-            if (m.matches()) {
-                keys.add(key);
-                collars.add(Double.parseDouble(m.group(1)));
-            } else if (keys.isEmpty()) {
+            Optional<EventMetrics.Score> metric = EventMetrics.Score.of(key);
+            if (metric.isPresent()) {
+                metrics.add(metric.get());
+                if (!metric.get().higherIsBetter()) {
+                    notes.add("metric '" + key + "' is an error rate: lower is better, and it can exceed 1");
+                }
+            } else if (metrics.isEmpty()) {
                 throw new IllegalArgumentException("task '" + task.name() + "': primary metric '" + key
-                        + "' is not supported for event tasks (supported: event_onset_<N>ms_fms)");
+                        + "' is not supported for event tasks (supported: " + EventMetrics.Score.SUPPORTED + ")");
             } else {
-                notes.add("metric '" + key + "' is not computed by this evaluator (supported for event tasks: event_onset_<N>ms_fms)");
+                notes.add("metric '" + key + "' is not computed by this evaluator (supported for event tasks: "
+                        + EventMetrics.Score.SUPPORTED + ")");
             }
         }
-        double primaryCollar = collars.getFirst();
+        EventMetrics.Score primary = metrics.getFirst();
+        TaskMetadata.PostprocessingGrid grid = task.metadata().effectivePostprocessingGrid();
+        List<EventMetrics.Postprocessing> settings = EventMetrics.settings(grid);
         ProbeConfig pc = config.probe();
         List<DataSplit> runs = task.runs();
         int classes = task.labels().size();
-        double[][][] scores = new double[keys.size()][config.seeds()][runs.size()];
+        double[][][] scores = new double[metrics.size()][config.seeds()][runs.size()];
         double[] chosen = new double[config.seeds()];
         int[][] chosenPp = new int[config.seeds()][runs.size()];
         List<Frames[]> data = new ArrayList<>(runs.size());
@@ -95,7 +103,10 @@ final class EventEvaluator {
             for (DataSplit run : runs) {
                 Frames[] d = data.get(run.index());
                 Frames valid = d[1];
-                ProbeTrainer.Scorer scorer = (p, y) -> best(valid, p, primaryCollar)[1];
+                ProbeTrainer.Scorer scorer = (p, y) -> {
+                    double v = best(valid, p, primary, settings)[1];
+                    return primary.higherIsBetter() ? v : -v;
+                };
                 ProbeTrainer.Result r;
                 if (run.index() == 0) {
                     r = null;
@@ -115,26 +126,26 @@ final class EventEvaluator {
                     r = ProbeTrainer.train(backend, pc, dropout, d[0].data(), valid.data(), ProbeLoss.SIGMOID_BCE, scorer,
                             Evaluator.probeSeed(s, run.index(), 0));
                 }
-                int pp = (int) best(valid, r.probe().predict(backend, valid.data().x()), primaryCollar)[0];
+                int pp = (int) best(valid, r.probe().predict(backend, valid.data().x()), primary, settings)[0];
                 chosenPp[s][run.index()] = pp;
-                Tensor probs = r.probe().predict(backend, d[2].data().x());
-                for (int m = 0; m < keys.size(); m++) {
-                    scores[m][s][run.index()] = d[2].score(probs, EventMetrics.HEAR_GRID.get(pp), collars.get(m));
+                List<List<HearTask.Event>> events = d[2].decode(r.probe().predict(backend, d[2].data().x()), settings.get(pp));
+                for (int m = 0; m < metrics.size(); m++) {
+                    scores[m][s][run.index()] = metrics.get(m).evaluate(d[2].reference(), events);
                 }
                 listener.probeTrained(system, task.name(), s, run, r, false, scores[0][s][run.index()]);
             }
             chosen[s] = dropout;
             listener.seedFinished(system, task.name(), s, mean(scores[0][s]));
         }
-        List<TaskResult.MetricResult> results = new ArrayList<>(keys.size());
-        for (int m = 0; m < keys.size(); m++) {
+        List<TaskResult.MetricResult> results = new ArrayList<>(metrics.size());
+        for (int m = 0; m < metrics.size(); m++) {
             double[] perSeed = new double[config.seeds()];
             for (int s = 0; s < config.seeds(); s++) {
                 perSeed[s] = mean(scores[m][s]);
             }
-            results.add(new TaskResult.MetricResult(keys.get(m), scores[m], TInterval.of(perSeed)));
+            results.add(new TaskResult.MetricResult(metrics.get(m).key(), scores[m], TInterval.of(perSeed)));
         }
-        int[] uses = new int[EventMetrics.HEAR_GRID.size()];
+        int[] uses = new int[settings.size()];
         for (int[] perRun : chosenPp) {
             for (int pp : perRun) {
                 uses[pp]++;
@@ -142,24 +153,23 @@ final class EventEvaluator {
         }
         StringBuilder pps = new StringBuilder("event postprocessing (threshold 0.5) chosen on validation:");
         for (int g = 0; g < uses.length; g++) {
-            pps.append(g == 0 ? " " : "; ").append(EventMetrics.HEAR_GRID.get(g).summary()).append(" x").append(uses[g]);
+            pps.append(g == 0 ? " " : "; ").append(settings.get(g).summary()).append(" x").append(uses[g]);
         }
+        pps.append(" (grid ").append(task.metadata().eventPostprocessingGrid() == null
+                ? "hear-eval-kit default EVENT_POSTPROCESSING_GRID" : "from the task's evaluation_params.event_postprocessing_grid")
+                .append(": ").append(grid.summary()).append(" ms)");
         notes.add(pps.toString());
         return new TaskResult(task.name(), system, results, chosen, null, task.labels(), notes);
     }
 
-    /** {index into the grid, score} of the best postprocessing setting on {@code valid} (first on ties). */
-    private static double[] best(Frames valid, Tensor probs, double collarMs) {
-        int best = 0;
-        double bestScore = Double.NaN;
-        for (int g = 0; g < EventMetrics.HEAR_GRID.size(); g++) {
-            double v = valid.score(probs, EventMetrics.HEAR_GRID.get(g), collarMs);
-            if (g == 0 || v > bestScore) {
-                best = g;
-                bestScore = v;
-            }
+    /** {index into {@code settings}, score} of the setting the kit keeps on {@code valid} ({@link EventMetrics#choose}). */
+    private static double[] best(Frames valid, Tensor probs, EventMetrics.Score metric, List<EventMetrics.Postprocessing> settings) {
+        double[] v = new double[settings.size()];
+        for (int g = 0; g < v.length; g++) {
+            v[g] = valid.score(probs, settings.get(g), metric);
         }
-        return new double[] {best, bestScore};
+        int best = EventMetrics.choose(v, settings, metric.higherIsBetter());
+        return new double[] {best, v[best]};
     }
 
     private static Frames standardized(Frames f, Standardizer st) {

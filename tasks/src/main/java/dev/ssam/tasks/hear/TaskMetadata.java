@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * {@code prediction_type} ({@code multiclass} | {@code multilabel}), {@code split_mode}
  * ({@code trainvaltest}, or a k-fold mode: {@code new_split_kfold}, {@code presplit_kfold}),
  * {@code nfolds}, {@code splits}, {@code sample_duration} (seconds), {@code evaluation} (metric
- * names, the first is the one model selection uses) and {@code license}. Other keys are ignored.
+ * names, the first is the one model selection uses), {@code license} and, for event tasks,
+ * {@code evaluation_params.event_postprocessing_grid} ({@link PostprocessingGrid}). Other keys
+ * (and other keys of {@code evaluation_params}) are ignored.
  *
  * <p>Splits: {@code splits} when present, else derived from {@code split_mode}: {@code train},
  * {@code valid}, {@code test} for {@code trainvaltest}; {@code fold00} .. {@code fold(nfolds-1)} for
@@ -30,6 +32,7 @@ import java.util.regex.Pattern;
  * TaskMetadata m = TaskMetadata.read(Path.of("esc50/task_metadata.json"));
  * m.splits();        // [fold00, fold01, fold02, fold03, fold04]
  * m.evaluation();    // [top1_acc]
+ * m.effectivePostprocessingGrid(); // the task's event grid, or PostprocessingGrid.HEAR_DEFAULT
  * }</pre>
  *
  * @param taskName       task_name
@@ -41,15 +44,22 @@ import java.util.regex.Pattern;
  * @param sampleDuration sample_duration in seconds, NaN when absent
  * @param evaluation     metric names as written, first = primary
  * @param license        license, "" when absent
+ * @param eventPostprocessingGrid evaluation_params.event_postprocessing_grid; null when absent
+ *                       ({@link #effectivePostprocessingGrid()} then gives the kit's default)
  */
 public record TaskMetadata(String taskName, String mode, EmbeddingType embeddingType, PredictionType predictionType,
                            String splitMode, List<String> splits, double sampleDuration, List<String> evaluation,
-                           String license) {
+                           String license, PostprocessingGrid eventPostprocessingGrid) {
 
     /** The split mode of tasks with fixed train, valid and test splits. */
     public static final String TRAIN_VAL_TEST = "trainvaltest";
     /** The split mode of the generated and imported k-fold tasks. */
     public static final String NEW_SPLIT_KFOLD = "new_split_kfold";
+
+    /** The metadata key that holds hear-eval-kit's evaluation settings. */
+    public static final String EVALUATION_PARAMS = "evaluation_params";
+    /** The key of the event postprocessing grid inside {@value #EVALUATION_PARAMS}. */
+    public static final String POSTPROCESSING_GRID = "event_postprocessing_grid";
 
     private static final Pattern FOLD = Pattern.compile("fold\\d{2}");
     private static final List<String> TRAIN_VAL_TEST_SPLITS = List.of("train", "valid", "test");
@@ -78,6 +88,110 @@ public record TaskMetadata(String taskName, String mode, EmbeddingType embedding
         public String json() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /**
+     * hear-eval-kit's search space for turning frame probabilities into events
+     * ({@code evaluation_params.event_postprocessing_grid} in {@code task_metadata.json}, e.g.
+     * {@code {"median_filter_ms": [250], "min_duration": [125, 250]}}): every median filter length
+     * is tried with every minimum event duration, both in milliseconds, and validation picks one.
+     * The kit passes the grid's keys to {@code create_events_from_prediction} as keyword
+     * arguments, so these two are the only keys it accepts; here both are required.
+     *
+     * @param medianFilterMs median_filter_ms values in file order (non-empty, finite, >= 0; 0: no filter)
+     * @param minDurationMs  min_duration values in file order (non-empty, finite, >= 0)
+     */
+    public record PostprocessingGrid(List<Double> medianFilterMs, List<Double> minDurationMs) {
+        /** The JSON key of the median filter lengths. */
+        public static final String MEDIAN_FILTER_MS = "median_filter_ms";
+        /** The JSON key of the minimum event durations. */
+        public static final String MIN_DURATION = "min_duration";
+        /** The kit's {@code EVENT_POSTPROCESSING_GRID}, used by tasks that give no grid of their own. */
+        public static final PostprocessingGrid HEAR_DEFAULT = new PostprocessingGrid(List.of(250.0), List.of(125.0, 250.0));
+
+        public PostprocessingGrid {
+            medianFilterMs = checkValues(MEDIAN_FILTER_MS, medianFilterMs);
+            minDurationMs = checkValues(MIN_DURATION, minDurationMs);
+        }
+
+        private static List<Double> checkValues(String key, List<Double> values) {
+            if (values == null || values.isEmpty()) {
+                throw new IllegalArgumentException("task metadata: \"" + gridKey(key) + "\" is "
+                        + (values == null ? "missing" : "empty") + ", expected a non-empty list of milliseconds >= 0");
+            }
+            for (Double v : values) {
+                if (v == null || !Double.isFinite(v) || v < 0) {
+                    throw new IllegalArgumentException("task metadata: \"" + gridKey(key) + "\" holds " + v
+                            + ", expected milliseconds >= 0");
+                }
+            }
+            return List.copyOf(values);
+        }
+
+        /** The grid of a parsed {@code event_postprocessing_grid} value. */
+        static PostprocessingGrid fromJson(Object value) {
+            if (!(value instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("task metadata: \"" + EVALUATION_PARAMS + "." + POSTPROCESSING_GRID + "\" is "
+                        + Json.write(value) + ", expected an object {\"" + MEDIAN_FILTER_MS + "\": [...], \"" + MIN_DURATION
+                        + "\": [...]}");
+            }
+            for (Object k : map.keySet()) {
+                if (!k.equals(MEDIAN_FILTER_MS) && !k.equals(MIN_DURATION)) {
+                    throw new IllegalArgumentException("task metadata: \"" + gridKey(String.valueOf(k))
+                            + "\" is not a postprocessing parameter, expected only " + MEDIAN_FILTER_MS + " and " + MIN_DURATION);
+                }
+            }
+            return new PostprocessingGrid(numbers(map, MEDIAN_FILTER_MS), numbers(map, MIN_DURATION));
+        }
+
+        private static List<Double> numbers(Map<?, ?> map, String key) {
+            Object v = map.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof List<?> list)) {
+                throw new IllegalArgumentException("task metadata: \"" + gridKey(key) + "\" is " + Json.write(v)
+                        + ", expected a non-empty list of milliseconds >= 0");
+            }
+            List<Double> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (!(o instanceof Number n)) {
+                    throw new IllegalArgumentException("task metadata: \"" + gridKey(key) + "\" holds " + Json.write(o)
+                            + ", expected numbers (milliseconds >= 0)");
+                }
+                out.add(n.doubleValue());
+            }
+            return out;
+        }
+
+        private static String gridKey(String key) {
+            return EVALUATION_PARAMS + "." + POSTPROCESSING_GRID + "." + key;
+        }
+
+        /** The JSON object, as the kit's task configurations write it. */
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(MEDIAN_FILTER_MS, medianFilterMs);
+            m.put(MIN_DURATION, minDurationMs);
+            return m;
+        }
+
+        /** One line for notes: {@code median_filter_ms [250] x min_duration [125, 250]}. */
+        public String summary() {
+            return MEDIAN_FILTER_MS + " " + plain(medianFilterMs) + " x " + MIN_DURATION + " " + plain(minDurationMs);
+        }
+
+        private static String plain(List<Double> values) {
+            return values.stream().map(v -> java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString())
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        }
+    }
+
+    /** Metadata without an event postprocessing grid of its own (the callers before the grid was read). */
+    public TaskMetadata(String taskName, String mode, EmbeddingType embeddingType, PredictionType predictionType,
+                        String splitMode, List<String> splits, double sampleDuration, List<String> evaluation,
+                        String license) {
+        this(taskName, mode, embeddingType, predictionType, splitMode, splits, sampleDuration, evaluation, license, null);
     }
 
     public TaskMetadata {
@@ -125,6 +239,11 @@ public record TaskMetadata(String taskName, String mode, EmbeddingType embedding
         return !splitMode.equals(TRAIN_VAL_TEST);
     }
 
+    /** The task's event postprocessing grid, or {@link PostprocessingGrid#HEAR_DEFAULT} when it gives none. */
+    public PostprocessingGrid effectivePostprocessingGrid() {
+        return eventPostprocessingGrid == null ? PostprocessingGrid.HEAR_DEFAULT : eventPostprocessingGrid;
+    }
+
     /** The primary metric name: the first of {@link #evaluation()}. */
     public String primaryMetric() {
         return evaluation.getFirst();
@@ -164,7 +283,25 @@ public record TaskMetadata(String taskName, String mode, EmbeddingType embedding
         List<String> splits = json.containsKey("splits") ? strings(json, "splits") : derivedSplits(splitMode, json);
         double duration = json.get("sample_duration") instanceof Number n ? n.doubleValue() : Double.NaN;
         return new TaskMetadata(name, string(json, "mode", false), et, pt, splitMode, splits, duration,
-                strings(json, "evaluation"), string(json, "license", false));
+                strings(json, "evaluation"), string(json, "license", false), postprocessingGrid(json));
+    }
+
+    /** {@code evaluation_params.event_postprocessing_grid}, null when absent; where the kit reads it, nowhere else. */
+    private static PostprocessingGrid postprocessingGrid(Map<String, Object> json) {
+        if (json.containsKey(POSTPROCESSING_GRID)) {
+            throw new IllegalArgumentException("task metadata: \"" + POSTPROCESSING_GRID + "\" is a top-level key; hear-eval-kit reads it"
+                    + " only inside \"" + EVALUATION_PARAMS + "\", expected {\"" + EVALUATION_PARAMS + "\": {\"" + POSTPROCESSING_GRID
+                    + "\": {...}}}");
+        }
+        if (!json.containsKey(EVALUATION_PARAMS)) {
+            return null;
+        }
+        Object params = json.get(EVALUATION_PARAMS);
+        if (!(params instanceof Map<?, ?> p)) {
+            throw new IllegalArgumentException("task metadata: \"" + EVALUATION_PARAMS + "\" is " + Json.write(params)
+                    + ", expected an object");
+        }
+        return p.containsKey(POSTPROCESSING_GRID) ? PostprocessingGrid.fromJson(p.get(POSTPROCESSING_GRID)) : null;
     }
 
     private static List<String> derivedSplits(String splitMode, Map<String, Object> json) {
@@ -234,6 +371,9 @@ public record TaskMetadata(String taskName, String mode, EmbeddingType embedding
         }
         m.put("sample_rate", 16_000L);
         m.put("evaluation", evaluation);
+        if (eventPostprocessingGrid != null) {
+            m.put(EVALUATION_PARAMS, Map.of(POSTPROCESSING_GRID, eventPostprocessingGrid.toJson()));
+        }
         m.put("license", license);
         StringBuilder b = new StringBuilder("{\n");
         int i = 0;

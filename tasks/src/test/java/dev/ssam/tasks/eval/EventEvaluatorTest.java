@@ -5,6 +5,7 @@ import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.check.GoldenFiles;
 import dev.ssam.tasks.hear.EventTasks;
 import dev.ssam.tasks.hear.HearTask;
+import dev.ssam.tasks.hear.TaskMetadata;
 import dev.ssam.tasks.probe.ProbeConfig;
 import dev.ssam.tasks.probe.ProbeKind;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +79,43 @@ class EventEvaluatorTest {
         assertTrue(r.notes().getLast().startsWith("event postprocessing (threshold 0.5) chosen on validation:"),
                 r.notes().toString());
         assertEquals(null, r.confusion());
+    }
+
+    /**
+     * A task whose metadata gives its own grid and lists segment_1s_er first: the grid's four
+     * settings are the ones tried and reported, and the error rate (lower is better) is the primary.
+     */
+    @Test
+    void taskGridAndSegmentErrorRateAreUsed() throws IOException {
+        Path dir = EventTasks.synthetic(tmp.resolve("events-grid"), 3, 1.0).dir();
+        TaskMetadata m = TaskMetadata.read(dir.resolve(HearTask.METADATA_FILE));
+        TaskMetadata withGrid = new TaskMetadata(m.taskName(), m.mode(), m.embeddingType(), m.predictionType(), m.splitMode(),
+                m.splits(), m.sampleDuration(), List.of("segment_1s_er", "event_onset_200ms_fms", "event_onset_offset_50ms_fms"),
+                m.license(), new TaskMetadata.PostprocessingGrid(List.of(0.0, 120.0), List.of(0.0, 125.0)));
+        Files.writeString(dir.resolve(HearTask.METADATA_FILE), withGrid.toJson());
+        HearTask t = HearTask.open(dir);
+        ProbeConfig strong = new ProbeConfig(ProbeKind.LINEAR, 0, List.of(0.0), 0.1, 1024, 300, 10, 10, true);
+        TaskResult r = new Evaluator(Backend.ref(), new EvalConfig(strong, 1, 8, 0L, null), null).evaluateEvents(t, "oracle", oracle(t));
+        assertEquals(List.of("segment_1s_er", "event_onset_200ms_fms"), r.metrics().stream().map(TaskResult.MetricResult::metric).toList());
+        double er = r.primary().interval().mean();
+        assertTrue(er >= 0 && er < 0.5, "oracle frames give a low segment error rate: " + er);
+        assertTrue(r.metrics().get(1).interval().mean() > 0.7, "onset F " + r.metrics().get(1).interval().mean());
+        assertTrue(r.notes().contains("metric 'segment_1s_er' is an error rate: lower is better, and it can exceed 1"), r.notes().toString());
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("metric 'event_onset_offset_50ms_fms' is not computed")), r.notes().toString());
+        String pp = r.notes().getLast();
+        assertTrue(pp.startsWith("event postprocessing (threshold 0.5) chosen on validation: median filter 0 ms, min duration 0 ms x"), pp);
+        assertTrue(pp.contains("; median filter 0 ms, min duration 125 ms x") && pp.contains("; median filter 120 ms, min duration 0 ms x")
+                && pp.contains("; median filter 120 ms, min duration 125 ms x"), pp);
+        assertTrue(pp.endsWith(" (grid from the task's evaluation_params.event_postprocessing_grid: median_filter_ms [0, 120]"
+                + " x min_duration [0, 125] ms)"), pp);
+    }
+
+    @Test
+    void defaultGridIsNamedInTheNotes() {
+        ProbeConfig quick = new ProbeConfig(ProbeKind.LINEAR, 0, List.of(0.0), 0.1, 1024, 5, 10, 10, true);
+        TaskResult r = new Evaluator(Backend.ref(), new EvalConfig(quick, 1, 8, 0L, null), null).evaluateEvents(task, "oracle", oracle(task));
+        assertTrue(r.notes().getLast().endsWith(" (grid hear-eval-kit default EVENT_POSTPROCESSING_GRID: median_filter_ms [250]"
+                + " x min_duration [125, 250] ms)"), r.notes().getLast());
     }
 
     @Test
