@@ -69,7 +69,7 @@ public final class Evaluator {
         List<TaskResult> results = new ArrayList<>(systems.size());
         for (FeatureExtractor fx : systems) {
             if (task.isEvent()) {
-                Map<String, List<FeatureExtractor.Timestamps>> e = TaskEmbedder.embedTimestamps(task, fx, config.clipBatch(),
+                Map<String, List<FeatureExtractor.Timestamps>> e = TaskEmbedder.embedTimestamps(task, fx, cache, config.clipBatch(),
                         backend, listener);
                 results.add(evaluateEvents(task, fx.name(), e));
             } else {
