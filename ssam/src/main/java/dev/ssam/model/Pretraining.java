@@ -162,7 +162,6 @@ public final class Pretraining {
             throw new IllegalArgumentException("pretraining: workspace holds " + ws.batch() + " clips, x has " + batch);
         }
         Tensor tokens = SsamEncoder.forward(backend, p, x, mask, ws.trace, ws.encoder);
-        Elementwise.copy(backend, tokens, ws.gTokens);   // keep the head input; gTokens is overwritten in backward
         Matmul.linear(backend, tokens, p.pred0W(), p.pred0B(), ws.head1);
         Activation.forward(backend, Activation.GELU, ws.head1, ws.head1Act);
         Matmul.linear(backend, ws.head1Act, p.pred2W(), p.pred2B(), ws.predAll);
@@ -193,9 +192,9 @@ public final class Pretraining {
         // Prediction head.
         Matmul.linearBackward(backend, ws.head1Act, p.pred2W(), ws.gpredAll, ws.gAct, grads.pred2W(), grads.pred2B());
         Activation.backward(backend, Activation.GELU, ws.head1, ws.gAct, ws.gHead1);
-        Tensor tokens = ws.gTmp;
-        Elementwise.copy(backend, ws.gTokens, tokens);
-        Matmul.linearBackward(backend, tokens, p.pred0W(), ws.gHead1, ws.gTokens, grads.pred0W(), grads.pred0B());
+        // The head's input: the encoder's token buffer, untouched since this workspace's forward pass.
+        Matmul.linearBackward(backend, ws.encoder.tokens, p.pred0W(), ws.gHead1, ws.gTokens, grads.pred0W(),
+                grads.pred0B());
         // Encoder norm.
         LayerNorm.backward(backend, t.finalIn().reshape(batch * l, d), p.encoderNormW(), t.finalMean(), t.finalRstd(),
                 ws.gTokens.reshape(batch * l, d), ws.gR.reshape(batch * l, d), grads.encoderNormW(), grads.encoderNormB());
