@@ -1,9 +1,7 @@
 package dev.ssam.ops.audio;
 
 import com.jcraft.jogg.Packet;
-import com.jcraft.jogg.Page;
 import com.jcraft.jogg.StreamState;
-import com.jcraft.jogg.SyncState;
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.github.jaredmdobson.concentus.OpusMSDecoder;
@@ -85,24 +83,12 @@ public final class OggOpusReader {
     }
 
     private static AudioClip decodeStream(byte[] bytes, String name) throws AudioFormatException {
-        SyncState sync = new SyncState();
-        sync.init();
-        int at = sync.buffer(bytes.length);
-        System.arraycopy(bytes, 0, sync.data, at, bytes.length);
-        sync.wrote(bytes.length);
-        Page page = new Page();
-        Packet packet = new Packet();
-        if (sync.pageout(page) != 1) {
-            throw new AudioFormatException(name, "no complete Ogg page at the start of the file");
-        }
-        StreamState stream = new StreamState();
-        stream.init(page.serialno());
-        stream.pagein(page);
-        if (stream.packetout(packet) != 1) {
+        OggPages ogg = new OggPages(bytes, name);
+        if (ogg.stream.packetout(ogg.packet) != 1) {
             throw new AudioFormatException(name, "the first Ogg page holds no complete packet");
         }
-        Head head = head(packet, name);
-        return new AudioClip(decodeAudio(sync, stream, page, packet, head, name), SAMPLE_RATE, head.channels(),
+        Head head = head(ogg.packet, name);
+        return new AudioClip(decodeAudio(ogg, head, name), SAMPLE_RATE, head.channels(),
                 WavEncoding.PCM_S16, name);
     }
 
@@ -148,8 +134,9 @@ public final class OggOpusReader {
     }
 
     /** Decodes every audio packet after the tags packet up to the end-of-stream page. */
-    private static float[] decodeAudio(SyncState sync, StreamState stream, Page page, Packet packet, Head head, String name)
-            throws AudioFormatException {
+    private static float[] decodeAudio(OggPages ogg, Head head, String name) throws AudioFormatException {
+        StreamState stream = ogg.stream;
+        Packet packet = ogg.packet;
         OpusDecoder mono;
         OpusMSDecoder multi;
         try {
@@ -167,23 +154,7 @@ public final class OggOpusReader {
         long last = -1;
         boolean endOfStream = false;
         boolean firstPage = true;
-        while (!endOfStream) {
-            if (!firstPage) {
-                int result = sync.pageout(page);
-                if (result == 0) {
-                    if (sync.getDataOffset() == sync.getBufferOffset()) {
-                        break; // every byte is in whole pages: a writer that never set the EOS flag
-                    }
-                    throw new AudioFormatException(name, "the stream ends after " + n
-                            + " samples inside a page, without its end-of-stream page: the file is truncated");
-                }
-                if (result < 0) {
-                    throw new AudioFormatException(name, "a hole in the data after " + n + " samples (a lost or corrupt page)");
-                }
-                if (stream.pagein(page) < 0) {
-                    continue; // a page of another logical stream
-                }
-            }
+        while (!endOfStream && (firstPage || ogg.nextPage(n))) {
             firstPage = false;
             for (int got = stream.packetout(packet); got != 0; got = stream.packetout(packet)) {
                 if (got < 0) {
@@ -216,10 +187,10 @@ public final class OggOpusReader {
                 }
                 n += frames;
             }
-            if (page.granulepos() >= 0) {
-                last = page.granulepos();
+            if (ogg.page.granulepos() >= 0) {
+                last = ogg.page.granulepos();
             }
-            endOfStream = page.eos() != 0;
+            endOfStream = ogg.page.eos() != 0;
         }
         if (packets < 1) {
             throw new AudioFormatException(name, "the file ends before the OpusTags packet: it is truncated");

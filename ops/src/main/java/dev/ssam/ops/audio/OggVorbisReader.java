@@ -1,9 +1,7 @@
 package dev.ssam.ops.audio;
 
 import com.jcraft.jogg.Packet;
-import com.jcraft.jogg.Page;
 import com.jcraft.jogg.StreamState;
-import com.jcraft.jogg.SyncState;
 import com.jcraft.jorbis.Block;
 import com.jcraft.jorbis.Comment;
 import com.jcraft.jorbis.DspState;
@@ -70,39 +68,26 @@ public final class OggVorbisReader {
     }
 
     private static AudioClip decodeStream(byte[] bytes, String name) throws AudioFormatException {
-        SyncState sync = new SyncState();
-        sync.init();
-        int at = sync.buffer(bytes.length);
-        System.arraycopy(bytes, 0, sync.data, at, bytes.length);
-        sync.wrote(bytes.length);
-
-        Page page = new Page();
-        Packet packet = new Packet();
-        if (sync.pageout(page) != 1) {
-            throw new AudioFormatException(name, "no complete Ogg page at the start of the file");
-        }
-        StreamState stream = new StreamState();
-        stream.init(page.serialno());
+        OggPages ogg = new OggPages(bytes, name);
         Info info = new Info();
         Comment comment = new Comment();
         info.init();
         comment.init();
-        stream.pagein(page);
         int headers = 0;
         while (headers < HEADER_PACKETS) {
-            int got = stream.packetout(packet);
+            int got = ogg.stream.packetout(ogg.packet);
             if (got == 0) {
-                int more = sync.pageout(page);
+                int more = ogg.sync.pageout(ogg.page);
                 if (more != 1) {
                     throw new AudioFormatException(name, "the file ends inside the Vorbis headers (" + headers + " of "
                             + HEADER_PACKETS + " read): it is truncated or damaged");
                 }
-                stream.pagein(page);
+                ogg.stream.pagein(ogg.page);
                 continue;
             }
-            if (got < 0 || info.synthesis_headerin(comment, packet) < 0) {
+            if (got < 0 || info.synthesis_headerin(comment, ogg.packet) < 0) {
                 if (headers == 0) {
-                    throw new AudioFormatException(name, "an Ogg stream that is not Vorbis (" + codecName(packet)
+                    throw new AudioFormatException(name, "an Ogg stream that is not Vorbis (" + codecName(ogg.packet)
                             + "); only Ogg Vorbis is supported");
                 }
                 throw new AudioFormatException(name, "damaged Vorbis header packet " + (headers + 1));
@@ -113,7 +98,7 @@ public final class OggVorbisReader {
             throw new AudioFormatException(name, "sample rate " + info.rate + " Hz is outside [" + WavReader.MIN_SAMPLE_RATE
                     + ", " + WavReader.MAX_SAMPLE_RATE + "] Hz");
         }
-        float[] mono = decodeAudio(sync, stream, page, packet, info, name);
+        float[] mono = decodeAudio(ogg, info, name);
         if (mono.length == 0) {
             throw new AudioFormatException(name, "no audio: the Vorbis stream holds no samples");
         }
@@ -121,8 +106,9 @@ public final class OggVorbisReader {
     }
 
     /** Runs the synthesis loop over the remaining pages up to the end-of-stream page. */
-    private static float[] decodeAudio(SyncState sync, StreamState stream, Page page, Packet packet, Info info,
-            String name) throws AudioFormatException {
+    private static float[] decodeAudio(OggPages ogg, Info info, String name) throws AudioFormatException {
+        StreamState stream = ogg.stream;
+        Packet packet = ogg.packet;
         DspState dsp = new DspState();
         dsp.synthesis_init(info);
         Block block = new Block(dsp);
@@ -134,21 +120,7 @@ public final class OggVorbisReader {
         int n = 0;
         boolean endOfStream = false;
         long last = -1;
-        while (!endOfStream) {
-            int result = sync.pageout(page);
-            if (result == 0) {
-                if (sync.getDataOffset() == sync.getBufferOffset()) {
-                    break; // every byte is in whole pages: a writer that never set the EOS flag, as libvorbisfile accepts
-                }
-                throw new AudioFormatException(name, "the stream ends after " + n
-                        + " samples inside a page, without its end-of-stream page: the file is truncated");
-            }
-            if (result < 0) {
-                throw new AudioFormatException(name, "a hole in the data after " + n + " samples (a lost or corrupt page)");
-            }
-            if (stream.pagein(page) < 0) {
-                continue; // a page of another logical stream (multiplexed, e.g. a video track)
-            }
+        while (!endOfStream && ogg.nextPage(n)) {
             for (int got = stream.packetout(packet); got != 0; got = stream.packetout(packet)) {
                 if (got < 0) {
                     throw new AudioFormatException(name, "a hole in the packets after " + n + " samples");
@@ -171,8 +143,8 @@ public final class OggVorbisReader {
                     dsp.synthesis_read(s);
                 }
             }
-            endOfStream = page.eos() != 0;
-            last = page.granulepos();
+            endOfStream = ogg.page.eos() != 0;
+            last = ogg.page.granulepos();
         }
         // JOrbis returns the whole last block; the final granule position says where the audio ends.
         return Arrays.copyOf(mono, last > 0 && last < n ? (int) last : n);
