@@ -154,15 +154,11 @@ public final class Evaluator {
                 listener.probeTrained(system, task.name(), s, run, r, false, scores[0][s][run.index()]);
             }
             chosen[s] = dropout;
-            listener.seedFinished(system, task.name(), s, mean(scores[0][s]));
+            listener.seedFinished(system, task.name(), s, TaskResult.MetricResult.seedMean(scores[0][s]));
         }
         List<TaskResult.MetricResult> results = new ArrayList<>(metrics.size());
         for (int m = 0; m < metrics.size(); m++) {
-            double[] perSeed = new double[config.seeds()];
-            for (int s = 0; s < config.seeds(); s++) {
-                perSeed[s] = mean(scores[m][s]);
-            }
-            results.add(new TaskResult.MetricResult(metrics.get(m).key(), scores[m], TInterval.of(perSeed)));
+            results.add(TaskResult.MetricResult.of(metrics.get(m).key(), scores[m]));
         }
         return new TaskResult(task.name(), system, results, chosen, confusion, task.labels(), notes);
     }
@@ -177,13 +173,6 @@ public final class Evaluator {
         return !Double.isNaN(candidate) && (Double.isNaN(best) || candidate > best);
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
 
     private static void add(int[][] into, int[][] m) {
         for (int i = 0; i < m.length; i++) {

@@ -135,15 +135,11 @@ final class EventEvaluator {
                 listener.probeTrained(system, task.name(), s, run, r, false, scores[0][s][run.index()]);
             }
             chosen[s] = dropout;
-            listener.seedFinished(system, task.name(), s, mean(scores[0][s]));
+            listener.seedFinished(system, task.name(), s, TaskResult.MetricResult.seedMean(scores[0][s]));
         }
         List<TaskResult.MetricResult> results = new ArrayList<>(metrics.size());
         for (int m = 0; m < metrics.size(); m++) {
-            double[] perSeed = new double[config.seeds()];
-            for (int s = 0; s < config.seeds(); s++) {
-                perSeed[s] = mean(scores[m][s]);
-            }
-            results.add(new TaskResult.MetricResult(metrics.get(m).key(), scores[m], TInterval.of(perSeed)));
+            results.add(TaskResult.MetricResult.of(metrics.get(m).key(), scores[m]));
         }
         int[] uses = new int[settings.size()];
         for (int[] perRun : chosenPp) {
@@ -212,13 +208,5 @@ final class EventEvaluator {
             reference.add(clips.get(i).events());
         }
         return new Frames(new ProbeData(x, y), start, times, reference);
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
     }
 }

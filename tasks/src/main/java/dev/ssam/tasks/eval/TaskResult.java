@@ -35,5 +35,22 @@ public record TaskResult(String task, String system, List<MetricResult> metrics,
      * @param interval mean over seeds of the per-seed means over runs, with its 95% t-interval
      */
     public record MetricResult(String metric, double[][] perSeed, TInterval.Interval interval) {
+        /** The result of {@code perSeed[seed][run]} test scores: the per-seed means and their t-interval. */
+        public static MetricResult of(String metric, double[][] perSeed) {
+            double[] means = new double[perSeed.length];
+            for (int s = 0; s < perSeed.length; s++) {
+                means[s] = seedMean(perSeed[s]);
+            }
+            return new MetricResult(metric, perSeed, TInterval.of(means));
+        }
+
+        /** One seed's score: the mean over its runs. */
+        public static double seedMean(double[] runs) {
+            double s = 0;
+            for (double x : runs) {
+                s += x;
+            }
+            return s / runs.length;
+        }
     }
 }
