@@ -41,6 +41,13 @@ public final class BenchEmbedCommand implements Runnable {
     @Option(names = "--device", defaultValue = "cpu", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     DeviceOptions.Device device = DeviceOptions.Device.cpu;
 
+    @Option(names = "--tf32", description = "With --device cuda: matrix products on TF32 tensor cores (default: full fp32).")
+    boolean tf32;
+
+    @Option(names = "--profile", description = "On a GPU device, after the timing: the device traffic of one step and "
+            + "where a profiled step's time goes, per op and kernel (gpu_step and gpu_profile lines).")
+    boolean profile;
+
     @Option(names = "--seconds", defaultValue = "3.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
     double seconds;
 
@@ -56,9 +63,15 @@ public final class BenchEmbedCommand implements Runnable {
         String commit = BenchCommand.commit();
         for (int t : threads) {
             try (Backend b = Backend.parse(device.name(), t)) {
+                DeviceOptions.applyTf32(spec.commandLine(), b, tf32);
                 for (int batch : batches) {
                     BenchCommand.print(out, EmbedBenchmark.run(params, b, batch, windowBatch, clipSeconds, Math.min(2, seconds), seconds)
-                            .with("weights", model == null ? "random-init" : model.toString()), commit);
+                            .with("weights", model == null ? "random-init" : model.toString()).with("tf32", tf32), commit);
+                    if (profile) {
+                        Runnable embedAll = EmbedBenchmark.workload(params, b, batch, windowBatch, clipSeconds);
+                        embedAll.run();
+                        BenchCommand.profile(out, b, "embed batch " + batch, embedAll, commit);
+                    }
                 }
             }
         }

@@ -90,7 +90,12 @@ public final class TensorCompare {
         return r;
     }
 
-    /** Asserts bitwise equality (used for determinism and inputs-unchanged checks). */
+    /**
+     * Asserts bitwise equality (used for determinism, cross-backend and inputs-unchanged checks),
+     * except that every NaN equals every other NaN: the payload bits of a NaN result are the
+     * hardware's choice (x86 keeps an operand's, an NVIDIA GPU returns its canonical NaN), not part
+     * of the number ({@link Float#floatToIntBits} semantics).
+     */
     public static void assertBitwiseEqual(String name, Tensor expected, Tensor actual) {
         if (!expected.sameShape(actual)) {
             throw new AssertionError(name + ": shape " + actual.shapeString() + ", expected " + expected.shapeString());
@@ -98,9 +103,10 @@ public final class TensorCompare {
         for (int i = 0; i < expected.size(); i++) {
             float x = actual.data()[actual.offset() + i];
             float y = expected.data()[expected.offset() + i];
-            if (Float.floatToRawIntBits(x) != Float.floatToRawIntBits(y)) {
+            if (Float.floatToIntBits(x) != Float.floatToIntBits(y)) {
                 throw new AssertionError(name + " " + expected.shapeString() + ": differs at flat index " + i
-                        + " (actual " + x + ", expected " + y + ")");
+                        + " (actual " + x + " = 0x" + Integer.toHexString(Float.floatToRawIntBits(x)) + ", expected "
+                        + y + " = 0x" + Integer.toHexString(Float.floatToRawIntBits(y)) + ")");
             }
         }
     }

@@ -23,8 +23,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  *
  * <p>Uploads are asynchronous: a host array is copied into the staging memory and
  * {@code cuMemcpyHtoDAsync} queued, so the op's kernels queue behind it without a wait; the
- * staging memory is reused once the stream has passed it (a download, the end of a session, or a
- * full staging area waits for the stream). Downloads wait for the stream.
+ * staging memory is reused once the stream has passed it (a download or a full staging area waits
+ * for the stream; sessions do not wait at their close). Downloads wait for the stream.
  *
  * <p>{@link #primary()} is created on first use and kept until the JVM exits; a failed setup is
  * kept as well and reported again, without a retry ({@link DeviceSetup}). The libraries come from
@@ -66,7 +66,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         this.context = context;
         this.stream = stream;
         this.blas = blas;
-        this.pool = new CuBufferPool(driver, Math.min(POOL_CAP, info.memBytes() / 4));
+        this.pool = new CuBufferPool(driver, stream, Math.min(POOL_CAP, info.memBytes() / 4));
         this.memory = new CuMemory(this);
     }
 
@@ -185,6 +185,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     @Override
     protected void trimPool() {
         bind();
+        drain(OP);
         pool.trim();
     }
 

@@ -21,7 +21,9 @@ import java.lang.foreign.MemorySegment;
  * <p>A launch of {@code items} work-items in groups of {@code local} is a grid of
  * {@code ceil(items / local)} blocks of {@code local} threads (portable.h maps the OpenCL ids onto
  * CUDA's); arguments are packed by {@link KernelArgs}. The stream is in order, so a download sees
- * every launch queued before it; closing the session waits for the stream.
+ * every launch queued before it. Closing the session does not wait for the stream: the host runs
+ * ahead queuing the next ops (a download or a full staging area waits), so a fault in a kernel is
+ * reported by the next call that waits, which may belong to a later op.
  *
  * <pre>{@code
  * try (CuSession s = CuContext.primary().session("relu")) {
@@ -60,7 +62,8 @@ public final class CuSession extends AbstractGpuSession<CuBuffer> {
     /** Queues setting the first {@code floats} floats of {@code b} to {@code value}. */
     public void fill(GpuBuffer b, long floats, float value) {
         if (floats > 0) {
-            ctx.driver.memset32(own(b).ptr, Float.floatToRawIntBits(value), floats, ctx.stream, op);
+            CuBuffer own = own(b);
+            profiled("memset", () -> ctx.driver.memset32(own.ptr, Float.floatToRawIntBits(value), floats, ctx.stream, op));
         }
     }
 
@@ -76,8 +79,8 @@ public final class CuSession extends AbstractGpuSession<CuBuffer> {
         if (m == 0 || n == 0) {
             return;
         }
-        ctx.cublas.sgemm(ctx.blas, transA, transB, m, n, k, alpha, ptr(a), lda, ptr(b), ldb, beta, own(c).ptr, ldc,
-                op);
+        profiled(gemmName("sgemm", transA, transB, m, n, k, 1), () -> ctx.cublas.sgemm(ctx.blas, transA, transB, m, n,
+                k, alpha, ptr(a), lda, ptr(b), ldb, beta, own(c).ptr, ldc, op));
         countLaunch();
     }
 
@@ -91,8 +94,9 @@ public final class CuSession extends AbstractGpuSession<CuBuffer> {
         if (m == 0 || n == 0 || batch == 0) {
             return;
         }
-        ctx.cublas.sgemmStridedBatched(ctx.blas, transA, transB, m, n, k, alpha, ptr(a), lda, strideA, ptr(b), ldb,
-                strideB, beta, own(c).ptr, ldc, strideC, batch, op);
+        profiled(gemmName("sgemmStridedBatched", transA, transB, m, n, k, batch), () -> ctx.cublas.sgemmStridedBatched(
+                ctx.blas, transA, transB, m, n, k, alpha, ptr(a), lda, strideA, ptr(b), ldb, strideB, beta, own(c).ptr,
+                ldc, strideC, batch, op));
         countLaunch();
     }
 
@@ -124,6 +128,18 @@ public final class CuSession extends AbstractGpuSession<CuBuffer> {
             ctx.driver.launch(k.function(), grid, block, ctx.stream, params, name, op);
         }
         countLaunch();
+    }
+
+    /** No wait at close: the one stream orders the next op (and the next user of each temporary buffer) after this one's work. */
+    @Override
+    protected boolean waitsAtClose() {
+        return false;
+    }
+
+    /** A GEMM's name in a profile: the call, transposes and shape, e.g. {@code sgemm NT 50x192x1152}. */
+    private static String gemmName(String call, boolean transA, boolean transB, int m, int n, int k, int batch) {
+        return call + " " + (transA ? 'T' : 'N') + (transB ? 'T' : 'N') + " " + m + "x" + n + "x" + k
+                + (batch > 1 ? " x" + batch : "");
     }
 
     /** Blocks for {@code items} work-items in groups of {@code local}: {@code ceil(items / local)}. */

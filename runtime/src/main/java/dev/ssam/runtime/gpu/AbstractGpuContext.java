@@ -1,5 +1,6 @@
 package dev.ssam.runtime.gpu;
 
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -34,6 +35,7 @@ public abstract class AbstractGpuContext<P extends GpuProgram, B extends GpuBuff
     private long downloads;
     private long downloadBytes;
     private long launches;
+    private GpuProfile profile;
 
     /**
      * A context of {@code backend} (its name in messages: {@code CUDA}, {@code OpenCL}), whose
@@ -66,6 +68,33 @@ public abstract class AbstractGpuContext<P extends GpuProgram, B extends GpuBuff
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public final void startProfile() {
+        lock.lock();
+        try {
+            profile = new GpuProfile();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public final List<GpuProfile.Entry> stopProfile() {
+        lock.lock();
+        try {
+            List<GpuProfile.Entry> entries = profile == null ? List.of() : profile.entries();
+            profile = null;
+            return entries;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The profile being recorded, or null. Caller holds the lock. */
+    final GpuProfile profile() {
+        return profile;
     }
 
     /** Frees the buffers waiting in the pool (compiled programs and resident tensor copies stay). */

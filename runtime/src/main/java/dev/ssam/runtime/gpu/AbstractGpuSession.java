@@ -4,6 +4,7 @@ import dev.ssam.runtime.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the CUDA and OpenCL sessions share: holding the context's lock from construction to
@@ -30,6 +31,7 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
     private final BufferPool<B> pool;
     private final Residency residency;
     private final List<B> acquired = new ArrayList<>();
+    private final long openedNanos;
     private boolean closed;
 
     /**
@@ -52,6 +54,7 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
             context.lock.unlock();
             throw e;
         }
+        openedNanos = context.profile() == null ? 0L : System.nanoTime();
     }
 
     /** A device buffer of at least {@code floats} floats (contents undefined), returned to the pool at close. */
@@ -69,14 +72,15 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
             return null;
         }
         DeviceMirrors.beforeHostRead(t.storage());
-        return upload(t.storage(), t.offset(), t.size());
+        return profiled("upload", () -> upload(t.storage(), t.offset(), t.size()));
     }
 
     /** Copies the first {@code t.size()} floats of {@code b} into the tensor's window (the host copy becomes the newer). */
     @Override
     public final void download(GpuBuffer b, Tensor t) {
         DeviceMirrors.beforeHostWrite(t.storage());
-        download(own(b), t.storage(), t.offset(), t.size());
+        B own = own(b);
+        profiled("download", () -> download(own, t.storage(), t.offset(), t.size()));
     }
 
     @Override
@@ -97,19 +101,20 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
     /** Launches {@code kernel} over {@code items} work-items (rounded up to whole groups of {@code local}). */
     @Override
     public final void launch1d(GpuProgram p, String kernel, long items, int local, Object... args) {
-        launch(p, kernel, new long[] {items}, new int[] {local}, args);
+        profiled(kernel, () -> launch(p, kernel, new long[] {items}, new int[] {local}, args));
     }
 
     /** Launches {@code kernel} over {@code items0 x items1} work-items (each rounded up to whole groups). */
     @Override
     public final void launch2d(GpuProgram p, String kernel, long items0, long items1, int local0, int local1,
                                Object... args) {
-        launch(p, kernel, new long[] {items0, items1}, new int[] {local0, local1}, args);
+        profiled(kernel, () -> launch(p, kernel, new long[] {items0, items1}, new int[] {local0, local1}, args));
     }
 
     /**
-     * Copies written windows back into their resident copies, waits for the device,
-     * returns every temporary buffer to the pool and releases the context. A second call does nothing.
+     * Copies written windows back into their resident copies, waits for the device where the
+     * backend asks for it ({@link #waitsAtClose()}), returns every temporary buffer to the pool and
+     * releases the context. A second call does nothing.
      */
     @Override
     public final void close() {
@@ -119,7 +124,13 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
         closed = true;
         try {
             residency.finish();
-            context.drain(op);
+            GpuProfile profile = context.profile();
+            if (waitsAtClose() || profile != null) {
+                context.drain(op);
+            }
+            if (profile != null) {
+                profile.add(op, GpuProfile.SESSION, System.nanoTime() - openedNanos);
+            }
         } finally {
             try {
                 for (B b : acquired) {
@@ -130,6 +141,40 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
                 context.lock.unlock();
             }
         }
+    }
+
+    /**
+     * Whether {@link #close()} waits for the device. True here (an in-order OpenCL queue whose
+     * errors then name the op that caused them); a backend whose stream orders every later use of
+     * the temporary buffers after the op's work may return false and let the host run ahead.
+     */
+    protected boolean waitsAtClose() {
+        return true;
+    }
+
+    /**
+     * Runs {@code work} (one launch, library call or copy); while the context is profiling it is
+     * timed as {@code what} between two waits for the device ({@link GpuProfile}).
+     */
+    protected final void profiled(String what, Runnable work) {
+        profiled(what, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** {@link #profiled(String, Runnable)} for work with a result. */
+    protected final <T> T profiled(String what, Supplier<T> work) {
+        GpuProfile profile = context.profile();
+        if (profile == null) {
+            return work.get();
+        }
+        context.drain(op);
+        long t0 = System.nanoTime();
+        T result = work.get();
+        context.drain(op);
+        profile.add(op, what, System.nanoTime() - t0);
+        return result;
     }
 
     /** A temporary device copy of {@code a[off, off + len)}. */

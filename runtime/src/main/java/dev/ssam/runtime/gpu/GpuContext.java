@@ -1,5 +1,7 @@
 package dev.ssam.runtime.gpu;
 
+import java.util.List;
+
 /**
  * One GPU device as ops see it: an in-order queue (OpenCL) or stream (CUDA), a compiled-program
  * cache keyed by source hash and defines, a caching allocator, the device copies of host tensors
@@ -18,6 +20,15 @@ public interface GpuContext {
 
     /** Zeroes {@link #stats()}. */
     void resetStats();
+
+    /**
+     * Starts (or restarts, empty) a {@link GpuProfile}: from now on every kernel launch, library call
+     * and host copy is timed by waiting for the device around it, which slows the work down.
+     */
+    void startProfile();
+
+    /** Stops profiling and returns what was timed since {@link #startProfile()}, most time first (empty if not started). */
+    List<GpuProfile.Entry> stopProfile();
 
     /** Frees cached free buffers (resident tensor copies stay). */
     void trim();

@@ -31,6 +31,21 @@ class TensorCompareTest {
     }
 
     @Test
+    void bitwiseEqualityTakesAnyNanForAnyNanButNothingElse() {
+        float canonicalGpuNan = Float.intBitsToFloat(0x7fffffff);
+        float quietNan = Float.intBitsToFloat(0x7fc00000);
+        Tensor e = Tensor.of(new float[] {quietNan, 0f, 1f}, 3);
+        TensorCompare.assertBitwiseEqual("nan payload", e, Tensor.of(new float[] {canonicalGpuNan, 0f, 1f}, 3));
+        AssertionError signedZero = assertThrows(AssertionError.class, () -> TensorCompare.assertBitwiseEqual("zero", e,
+                Tensor.of(new float[] {quietNan, -0f, 1f}, 3)));
+        assertTrue(signedZero.getMessage().contains("flat index 1"), signedZero.getMessage());
+        assertThrows(AssertionError.class, () -> TensorCompare.assertBitwiseEqual("nan vs number", e,
+                Tensor.of(new float[] {1f, 0f, 1f}, 3)));
+        assertThrows(AssertionError.class, () -> TensorCompare.assertBitwiseEqual("ulp", e,
+                Tensor.of(new float[] {quietNan, 0f, Math.nextUp(1f)}, 3)));
+    }
+
+    @Test
     void shapeMismatchFails() {
         assertFalse(TensorCompare.compare("s", Tensor.zeros(2, 3), Tensor.zeros(3, 2), Tolerance.CPU_VS_REF).passed());
     }

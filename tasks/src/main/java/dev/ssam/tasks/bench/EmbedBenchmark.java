@@ -23,6 +23,20 @@ public final class EmbedBenchmark {
      */
     public static BenchResult run(SsamParams params, Backend backend, int batch, int windowBatch, double seconds,
                                   double warmupSeconds, double minSeconds) {
+        Runnable embedAll = workload(params, backend, batch, windowBatch, seconds);
+        Timing t = Timing.measure(embedAll, warmupSeconds, 3, minSeconds);
+        return BenchResult.of("embed").with("model", params.config().presetName()).with("device", backend.name())
+                .with("threads", backend.threads()).with("batch", batch).with("window_batch", windowBatch).with("clip_s", seconds)
+                .with("clips_per_s", BenchResult.round(batch / t.medianSeconds(), 2))
+                .with("ms_per_clip", BenchResult.round(t.medianSeconds() * 1e3 / batch, 2)).with(t)
+                .with("peak_rss_mb", BenchResult.round(Memory.peakRssMegabytes(), 1));
+    }
+
+    /**
+     * The timed work of {@link #run}: one {@link SsamEmbedder#embedAll} call on {@code batch}
+     * synthetic clips of {@code seconds} seconds, {@code windowBatch} windows per encoder call.
+     */
+    public static Runnable workload(SsamParams params, Backend backend, int batch, int windowBatch, double seconds) {
         List<float[]> clips = new ArrayList<>(batch);
         int samples = (int) Math.round(seconds * SyntheticAudio.SAMPLE_RATE);
         for (int i = 0; i < batch; i++) {
@@ -30,11 +44,6 @@ public final class EmbedBenchmark {
             clips.add(SyntheticAudio.clip(s, i, samples));
         }
         SsamEmbedder embedder = new SsamEmbedder(params, backend, windowBatch);
-        Timing t = Timing.measure(() -> embedder.embedAll(clips, SyntheticAudio.SAMPLE_RATE), warmupSeconds, 3, minSeconds);
-        return BenchResult.of("embed").with("model", params.config().presetName()).with("device", backend.name())
-                .with("threads", backend.threads()).with("batch", batch).with("window_batch", windowBatch).with("clip_s", seconds)
-                .with("clips_per_s", BenchResult.round(batch / t.medianSeconds(), 2))
-                .with("ms_per_clip", BenchResult.round(t.medianSeconds() * 1e3 / batch, 2)).with(t)
-                .with("peak_rss_mb", BenchResult.round(Memory.peakRssMegabytes(), 1));
+        return () -> embedder.embedAll(clips, SyntheticAudio.SAMPLE_RATE);
     }
 }
