@@ -64,32 +64,55 @@ KERNEL void conv_grad_x(GLOBAL const float *w, GLOBAL const float *g, GLOBAL flo
 }
 
 /*
- * Work-item (c, j), id = j * E + c: j < K gives gw[c,j] = sum_b sum_t g[b,t,c] x[b, t-(K-1)+j, c];
- * j = K gives gbias[c] = sum_b sum_t g[b,t,c]; b then t ascending. gw or gbias may be NULL.
+ * Parameter gradients in two passes, deterministic: the B*L tokens (b, t), flattened b * L + t,
+ * are cut into blocks of rowsPerBlock; conv_grad_params_partial sums each block per (c, j) and
+ * conv_grad_params_reduce adds the blocks in order. Entry id = j * E + c of a block: j < K holds
+ * sum g[b,t,c] x[b, t-(K-1)+j, c] (terms before time 0 are absent), j = K holds sum g[b,t,c].
+ * part is (blocks, (K+1) * E). Grid of the partial pass: ((K+1) * E, blocks).
  */
-KERNEL void conv_grad_params(GLOBAL const float *x, GLOBAL const float *g, GLOBAL float *gw, GLOBAL float *gbias,
-                             int batch, int len, int channels, int taps) {
+KERNEL void conv_grad_params_partial(GLOBAL const float *x, GLOBAL const float *g, GLOBAL float *part, int batch,
+                                     int len, int channels, int taps, int rowsPerBlock) {
     int id = GLOBAL_ID(0);
-    if (id < (taps + 1) * channels) {
+    int block = GLOBAL_ID(1);
+    int entries = (taps + 1) * channels;
+    if (id < entries) {
+        int c = id % channels;
+        int j = id / channels;
+        int first = block * rowsPerBlock;
+        int end = first + rowsPerBlock < batch * len ? first + rowsPerBlock : batch * len;
+        float acc = 0.0f;
+        for (int r = first; r < end; r++) {
+            float gv = g[r * channels + c];
+            if (j == taps) {
+                acc += gv;
+            } else {
+                int s = r % len - (taps - 1) + j;
+                if (s >= 0) {
+                    acc += gv * x[(r - (taps - 1) + j) * channels + c];
+                }
+            }
+        }
+        part[block * entries + id] = acc;
+    }
+}
+
+/* gw[c,j] and gbias[c] = the blocks of part added in order; gw or gbias may be NULL. Grid ((K+1) * E). */
+KERNEL void conv_grad_params_reduce(GLOBAL const float *part, GLOBAL float *gw, GLOBAL float *gbias, int channels,
+                                    int taps, int blocks) {
+    int id = GLOBAL_ID(0);
+    int entries = (taps + 1) * channels;
+    if (id < entries) {
         int c = id % channels;
         int j = id / channels;
         float acc = 0.0f;
+        for (int k = 0; k < blocks; k++) {
+            acc += part[k * entries + id];
+        }
         if (j < taps) {
             if (gw != 0) {
-                for (int b = 0; b < batch; b++) {
-                    for (int t = taps - 1 - j > 0 ? taps - 1 - j : 0; t < len; t++) {
-                        int s = t - (taps - 1) + j;
-                        acc += g[(b * len + t) * channels + c] * x[(b * len + s) * channels + c];
-                    }
-                }
                 gw[c * taps + j] = acc;
             }
         } else if (gbias != 0) {
-            for (int b = 0; b < batch; b++) {
-                for (int t = 0; t < len; t++) {
-                    acc += g[(b * len + t) * channels + c];
-                }
-            }
             gbias[c] = acc;
         }
     }

@@ -61,10 +61,34 @@ KERNEL void scatter_tokens(GLOBAL const float *gseq, GLOBAL const float *mask, G
 }
 
 /*
- * gcls[j] = sum_b gseq[b, 0, j]; gmtok[j] = sum over masked (b, k), b then k ascending, of gseq[b, 1 + k, j].
- * Kahan-compensated float sums. One work-item per column j.
+ * gcls[j] = sum_b gseq[b, 0, j]; gmtok[j] = sum over masked (b, k), b then k ascending, of
+ * gseq[b, 1 + k, j]; Kahan-compensated float sums in two passes. scatter_token_sums_partial: one
+ * work-item per (column j, clip b), grid (d, batch), part[b, j] = clip b's masked sum;
+ * scatter_token_sums: one work-item per column adding the clips in order.
  */
-KERNEL void scatter_token_sums(GLOBAL const float *gseq, GLOBAL const float *mask, GLOBAL float *gcls,
+KERNEL void scatter_token_sums_partial(GLOBAL const float *gseq, GLOBAL const float *mask, GLOBAL float *part,
+                                       int batch, int patches, int d) {
+    int j = GLOBAL_ID(0);
+    int b = GLOBAL_ID(1);
+    if (j < d && b < batch) {
+        int row0 = b * (patches + 1) * d;
+        float ms = 0.0f;
+        float mc = 0.0f;
+        if (mask != 0) {
+            for (int k = 0; k < patches; k++) {
+                if (mask[b * patches + k] != 0.0f) {
+                    float ym = gseq[row0 + (1 + k) * d + j] - mc;
+                    float tm = ms + ym;
+                    mc = (tm - ms) - ym;
+                    ms = tm;
+                }
+            }
+        }
+        part[b * d + j] = ms;
+    }
+}
+
+KERNEL void scatter_token_sums(GLOBAL const float *gseq, GLOBAL const float *part, GLOBAL float *gcls,
                                GLOBAL float *gmtok, int batch, int patches, int d) {
     int j = GLOBAL_ID(0);
     if (j < d) {
@@ -73,21 +97,14 @@ KERNEL void scatter_token_sums(GLOBAL const float *gseq, GLOBAL const float *mas
         float ms = 0.0f;
         float mc = 0.0f;
         for (int b = 0; b < batch; b++) {
-            int row0 = b * (patches + 1) * d;
-            float y = gseq[row0 + j] - cc;
+            float y = gseq[b * (patches + 1) * d + j] - cc;
             float t = cs + y;
             cc = (t - cs) - y;
             cs = t;
-            if (mask != 0) {
-                for (int k = 0; k < patches; k++) {
-                    if (mask[b * patches + k] != 0.0f) {
-                        float ym = gseq[row0 + (1 + k) * d + j] - mc;
-                        float tm = ms + ym;
-                        mc = (tm - ms) - ym;
-                        ms = tm;
-                    }
-                }
-            }
+            float ym = part[b * d + j] - mc;
+            float tm = ms + ym;
+            mc = (tm - ms) - ym;
+            ms = tm;
         }
         gcls[j] = cs;
         gmtok[j] = ms;

@@ -93,13 +93,31 @@ KERNEL void sgemm_tiled(int transA, int transB, int m, int n, int k, float alpha
     }
 }
 
-/* gbias[j] = sum_i gout[i, j], float, ascending i; gout (m, n). Grid (n). */
-KERNEL void matmul_column_sums(GLOBAL const float *gout, GLOBAL float *gbias, int m, int n) {
+/*
+ * gbias[j] = sum_i gout[i, j] in two deterministic passes; gout (m, n). The partial pass sums
+ * blocks of rowsPerBlock rows, ascending: part (blocks, n), grid (n, blocks); the reduce pass adds
+ * the blocks in order, grid (n).
+ */
+KERNEL void matmul_column_sums_partial(GLOBAL const float *gout, GLOBAL float *part, int m, int n, int rowsPerBlock) {
+    int j = GLOBAL_ID(0);
+    int block = GLOBAL_ID(1);
+    if (j < n) {
+        int first = block * rowsPerBlock;
+        int end = first + rowsPerBlock < m ? first + rowsPerBlock : m;
+        float acc = 0.0f;
+        for (int i = first; i < end; i++) {
+            acc += gout[i * n + j];
+        }
+        part[block * n + j] = acc;
+    }
+}
+
+KERNEL void matmul_column_sums_reduce(GLOBAL const float *part, GLOBAL float *gbias, int n, int blocks) {
     int j = GLOBAL_ID(0);
     if (j < n) {
         float acc = 0.0f;
-        for (int i = 0; i < m; i++) {
-            acc += gout[i * n + j];
+        for (int k = 0; k < blocks; k++) {
+            acc += part[k * n + j];
         }
         gbias[j] = acc;
     }

@@ -18,6 +18,9 @@
 #define SSAM_GROUP 64
 #define SSAM_CHUNK 16
 #define NS SSAM_NSTATE
+/* Row stride of the backward's per-channel dB/dC contributions in work-group memory: 2N + 1 is odd,
+ * so a warp writing one entry per channel and reading one entry per thread hits distinct banks. */
+#define RED_STRIDE (2 * NS + 1)
 
 /* d = softplus(delta + bias) or delta + bias. */
 DEVICE float scan_step(float delta, float bias, int softplus) {
@@ -96,7 +99,7 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                           GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL const float *gout,
                           GLOBAL float *ckpt, GLOBAL float *du, GLOBAL float *dDelta, GLOBAL float *dz,
                           GLOBAL float *partBC, GLOBAL float *partE, int len, int dInner, int softplus) {
-    LOCAL float red[2 * NS * SSAM_GROUP];
+    LOCAL float red[RED_STRIDE * SSAM_GROUP];
     int e = GLOBAL_ID(0);
     int b = GLOBAL_ID(1);
     int lt = THREAD_ID(0);
@@ -197,12 +200,12 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                     float bn = Bm[bt + n];
                     /* dL/dh[t]: from y[t] = sum C h[t], plus what flowed back from h[t+1] */
                     gh[n] = fmaf(g, Cm[bt + n], gh[n]);
-                    red[(NS + n) * SSAM_GROUP + lt] = g * hs[k * NS + n];
+                    red[lt * RED_STRIDE + NS + n] = g * hs[k * NS + n];
                     /* h[t] = a h[t-1] + d B u, a = exp(d A) */
                     float dLda = gh[n] * hPrev;
                     gradD += dLda * an * a[n] + gh[n] * bn * uu;
                     gA[n] = fmaf(dLda * an, d, gA[n]);
-                    red[n * SSAM_GROUP + lt] = gh[n] * d * uu;
+                    red[lt * RED_STRIDE + n] = gh[n] * d * uu;
                     gradU = fmaf(gh[n] * d, bn, gradU);
                     gh[n] *= an;
                 }
@@ -217,7 +220,7 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                 }
             } else {
                 for (int n = 0; n < 2 * NS; n++) {
-                    red[n * SSAM_GROUP + lt] = 0.0f;
+                    red[lt * RED_STRIDE + n] = 0.0f;
                 }
             }
             BARRIER();
@@ -225,7 +228,7 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
             for (int j = lt; j < 2 * NS; j += SSAM_GROUP) {
                 float s = 0.0f;
                 for (int ch = 0; ch < SSAM_GROUP; ch++) {
-                    s += red[j * SSAM_GROUP + ch];
+                    s += red[ch * RED_STRIDE + j];
                 }
                 partBC[((b * len + t) * 2 * NS + j) * groups + group] = s;
             }

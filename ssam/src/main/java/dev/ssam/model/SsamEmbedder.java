@@ -11,7 +11,9 @@ import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The public embedding API: load a model once, then turn audio into scene and timestamp
@@ -41,6 +43,8 @@ public final class SsamEmbedder {
     /** Per calling thread: encoder buffers by window count, so repeated calls allocate nothing. */
     private final ThreadLocal<Int2ObjectOpenHashMap<SsamEncoder.Buffers>> buffers =
             ThreadLocal.withInitial(Int2ObjectOpenHashMap::new);
+    /** Per calling thread: the input and feature buffers of the last call (reused for the same window count). */
+    private final ThreadLocal<IoBuffers> ioBuffers = new ThreadLocal<>();
 
     /** An embedder over {@code params} computing on {@code backend}, 8 windows at a time. */
     public SsamEmbedder(SsamParams params, Backend backend) {
@@ -90,24 +94,28 @@ public final class SsamEmbedder {
             waves.add(sampleRate == LogMel.SAMPLE_RATE ? pcm : Resampler.resample(frontEnd, pcm, sampleRate, LogMel.SAMPLE_RATE));
         }
         List<Tensor> mels = LogMel.compute(frontEnd, waves, Integer.MAX_VALUE);
+        int n = mels.size();
+        int[] windows = new int[n];
+        int[] firstWindow = new int[n];
         int totalWindows = 0;
-        int[] windows = new int[mels.size()];
-        for (int i = 0; i < mels.size(); i++) {
-            LogMel.normalize(mels.get(i), mels.get(i), LogMel.StdMode.UNBIASED);
+        for (int i = 0; i < n; i++) {
             windows[i] = (mels.get(i).dim(0) + t - 1) / t;
+            firstWindow[i] = totalWindows;
             totalWindows += windows[i];
         }
-        // All windows of all clips, zero-padded on the frame axis: (W, T, F).
-        Tensor input = Tensor.zeros(totalWindows, t, f);
-        int w = 0;
-        for (int i = 0; i < mels.size(); i++) {
+        // All windows of all clips, zero-padded on the frame axis: (W, T, F); (W, 50, 5D) features.
+        IoBuffers io = ioBuffers(totalWindows);
+        float[] in = io.input.data();
+        int windowFloats = t * f;
+        forEachClip(n, i -> {
             Tensor m = mels.get(i);
-            System.arraycopy(m.data(), m.offset(), input.data(), w * t * f, m.size());
-            w += windows[i];
-        }
-        int framesPerWindow = c.gridFrames();
-        int featDim = c.featureDim();
-        Tensor feats = Tensor.zeros(totalWindows, framesPerWindow, featDim);   // (W, 50, 5D)
+            LogMel.normalize(m, m, LogMel.StdMode.UNBIASED);
+            int at = firstWindow[i] * windowFloats;
+            System.arraycopy(m.data(), m.offset(), in, at, m.size());
+            Arrays.fill(in, at + m.size(), at + windows[i] * windowFloats, 0f);
+        });
+        Tensor input = io.input;
+        Tensor feats = io.feats;
         if (backend instanceof Backend.Cpu cpu && cpu.threads() > 1 && totalWindows >= cpu.threads()) {
             // Whole windows per thread, each thread running one-thread kernels: windows are independent,
             // a window's working set stays in its core's L2, and no op waits on a fork-join per layer.
@@ -116,18 +124,48 @@ public final class SsamEmbedder {
         } else {
             encode(backend, input, feats, 0, totalWindows);
         }
-        List<ClipEmbedding> result = new ArrayList<>(mels.size());
-        w = 0;
-        for (int i = 0; i < mels.size(); i++) {
+        float[] fd = feats.data();   // one download from a GPU device
+        int framesPerWindow = c.gridFrames();
+        int featDim = c.featureDim();
+        ClipEmbedding[] result = new ClipEmbedding[n];
+        forEachClip(n, i -> {
             int frames = mels.get(i).dim(0);
             int pad = windows[i] * t - frames;
             int kept = windows[i] * framesPerWindow - (framesPerWindow * pad) / t;
             double durationMs = 1000.0 * waves.get(i).length / LogMel.SAMPLE_RATE;
-            result.add(assemble(feats.slice0(w, w + windows[i]).reshape(windows[i] * framesPerWindow, featDim),
-                    kept, durationMs));
-            w += windows[i];
+            result[i] = assemble(fd, firstWindow[i] * framesPerWindow * featDim, kept, featDim, durationMs);
+        });
+        return List.of(result);
+    }
+
+    /** Per calling thread: the last call's input and feature buffers, reused while the window count stays. */
+    private record IoBuffers(int windows, Tensor input, Tensor feats) {
+    }
+
+    private IoBuffers ioBuffers(int totalWindows) {
+        IoBuffers io = ioBuffers.get();
+        if (io == null || io.windows != totalWindows) {
+            SsamConfig c = params.config();
+            io = new IoBuffers(totalWindows, Tensor.zeros(totalWindows, c.frames(), c.melBins()),
+                    Tensor.zeros(totalWindows, c.gridFrames(), c.featureDim()));
+            ioBuffers.set(io);
         }
-        return result;
+        return io;
+    }
+
+    /** Runs {@code body} for clips 0..n-1, spread over the front end's threads where it has several. */
+    private void forEachClip(int n, IntConsumer body) {
+        if (frontEnd instanceof Backend.Cpu cpu && cpu.threads() > 1 && n > 1) {
+            cpu.parallel().forRange(n, (from, to, worker) -> {
+                for (int i = from; i < to; i++) {
+                    body.accept(i);
+                }
+            });
+        } else {
+            for (int i = 0; i < n; i++) {
+                body.accept(i);
+            }
+        }
     }
 
     /** Features (n, 50, 5D) of windows {@code [from, to)} of {@code input} into {@code feats}, windowBatch at a time. */
@@ -140,15 +178,16 @@ public final class SsamEmbedder {
         }
     }
 
-    private static ClipEmbedding assemble(Tensor frames, int kept, double durationMs) {
-        int dim = frames.dim(1);
-        Tensor ts = frames.slice0(0, kept).copy();           // (kept, 5D)
+    /** A clip's embedding from its {@code kept} feature rows of width {@code dim} at {@code feats[offset]}. */
+    private static ClipEmbedding assemble(float[] feats, int offset, int kept, int dim, double durationMs) {
+        Tensor ts = Tensor.zeros(kept, dim);                 // (kept, 5D)
+        float[] d = ts.data();
+        System.arraycopy(feats, offset, d, 0, kept * dim);
         float[] times = new float[kept];
         for (int i = 0; i < kept; i++) {
             times[i] = (float) (i * (durationMs / kept));
         }
         double[] sum = new double[dim];
-        float[] d = ts.data();
         for (int i = 0; i < kept; i++) {
             for (int j = 0; j < dim; j++) {
                 sum[j] += d[i * dim + j];

@@ -10,12 +10,15 @@ import dev.ssam.runtime.gpu.KernelSource;
 /**
  * {@link CausalConv1d} on a GPU device ({@code kernels/conv.cl}): one work-item per output
  * element forward; backward computes dLoss/dpre once, then gx per element and gw, gbias per
- * (channel, tap) with the sums over batch and time in the reference's order (deterministic).
- * Tensors stay resident on the device.
+ * (channel, tap) in two deterministic passes: sums over blocks of {@value #ROWS_PER_BLOCK} tokens
+ * (batch and time flattened), then the blocks added in order (so many work-items share the long
+ * sum over B * L tokens). Tensors stay resident on the device.
  */
 final class CausalConv1dGpu {
     private static final KernelSource SRC = KernelSource.load(CausalConv1dGpu.class, "conv.cl");
     private static final int GROUP = 256;
+    /** Tokens summed by one work-item of the parameter-gradient partial pass. */
+    static final int ROWS_PER_BLOCK = 128;
 
     private CausalConv1dGpu() {
     }
@@ -46,8 +49,14 @@ final class CausalConv1dGpu {
             if (gw != null || gbias != null) {
                 GpuBuffer gwb = gw == null ? null : s.out(gw);
                 GpuBuffer gbb = gbias == null ? null : s.out(gbias);
-                s.launch1d(p, "conv_grad_params", (long) (d.kernel() + 1) * d.channels(), GROUP, xb, g, gwb, gbb,
-                        d.batch(), d.len(), d.channels(), d.kernel());
+                int entries = (d.kernel() + 1) * d.channels();
+                int rows = d.batch() * d.len();
+                int blocks = Math.max(1, (rows + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK);
+                GpuBuffer part = s.alloc((long) blocks * entries);
+                s.launch2d(p, "conv_grad_params_partial", entries, blocks, GROUP, 1, xb, g, part, d.batch(), d.len(),
+                        d.channels(), d.kernel(), ROWS_PER_BLOCK);
+                s.launch1d(p, "conv_grad_params_reduce", entries, GROUP, part, gwb, gbb, d.channels(), d.kernel(),
+                        blocks);
             }
         }
     }

@@ -9,8 +9,8 @@ import dev.ssam.runtime.gpu.KernelSource;
 
 /**
  * {@link Gather} on a GPU device ({@code kernels/gather.cl}): one work-item per output element;
- * gcls and gmtok one work-item per column, summing rows in {@link GatherRef}'s order in float with
- * Kahan compensation. Tensors stay resident on the device.
+ * gcls and gmtok with Kahan-compensated float sums in two passes (per column and clip, then the
+ * clips in order, so the order is {@link GatherRef}'s: b, then k). Tensors stay resident on the device.
  */
 final class GatherGpu {
     private static final KernelSource SRC = KernelSource.load(GatherGpu.class, "gather.cl");
@@ -46,7 +46,10 @@ final class GatherGpu {
             GpuBuffer mk = s.in(mask);
             s.launch1d(p, "scatter_tokens", gtok.size(), GROUP, gs, mk, s.out(gtok), d.batch(), d.patches(),
                     d.dModel());
-            s.launch1d(p, "scatter_token_sums", d.dModel(), GROUP_COLUMNS, gs, mk, s.out(gcls), s.out(gmtok),
+            GpuBuffer part = s.alloc((long) d.batch() * d.dModel());
+            s.launch2d(p, "scatter_token_sums_partial", d.dModel(), d.batch(), GROUP_COLUMNS, 1, gs, mk, part,
+                    d.batch(), d.patches(), d.dModel());
+            s.launch1d(p, "scatter_token_sums", d.dModel(), GROUP_COLUMNS, gs, part, s.out(gcls), s.out(gmtok),
                     d.batch(), d.patches(), d.dModel());
         }
     }

@@ -85,17 +85,17 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
 
     @Override
     public final GpuBuffer in(Tensor t) {
-        return residency.in(t);
+        return profiled("resident in", () -> residency.in(t));
     }
 
     @Override
     public final GpuBuffer out(Tensor t) {
-        return residency.out(t);
+        return profiled("resident out", () -> residency.out(t));
     }
 
     @Override
     public final GpuBuffer inOut(Tensor t) {
-        return residency.inOut(t);
+        return profiled("resident inOut", () -> residency.inOut(t));
     }
 
     /** Launches {@code kernel} over {@code items} work-items (rounded up to whole groups of {@code local}). */

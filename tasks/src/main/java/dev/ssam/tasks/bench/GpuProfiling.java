@@ -5,6 +5,8 @@ import dev.ssam.runtime.gpu.GpuContext;
 import dev.ssam.runtime.gpu.GpuProfile;
 import dev.ssam.runtime.gpu.GpuStats;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +29,7 @@ public final class GpuProfiling {
      *
      * @return {@code gpu_step}: launches, uploads, upload_mb, downloads, download_mb per step,
      *         profiled_ms (wall time of a profiled step), in_ops_ms (the part inside op sessions) and
-     *         outside_ops_ms (host work between ops); then up to {@code top} {@code gpu_profile}
+     *         outside_ops_ms (host work between ops), gc_ms (JVM collections); then up to {@code top} {@code gpu_profile}
      *         lines, most time first: op, what (a kernel, a cuBLAS call with its shape, a copy or
      *         "(session)", the op as a whole), calls_per_step, ms_per_step, share of the profiled step
      */
@@ -40,6 +42,7 @@ public final class GpuProfiling {
         step.run();
         GpuStats s = ctx.stats();
         ctx.startProfile();
+        long gc0 = gcMillis();
         long t0 = System.nanoTime();
         List<GpuProfile.Entry> entries;
         try {
@@ -50,6 +53,7 @@ public final class GpuProfiling {
             entries = ctx.stopProfile();
         }
         double stepMs = (System.nanoTime() - t0) / 1e6 / steps;
+        double gcMs = (double) (gcMillis() - gc0) / steps;
         double inOps = 0;
         for (GpuProfile.Entry e : entries) {
             if (e.what().equals(GpuProfile.SESSION)) {
@@ -62,7 +66,7 @@ public final class GpuProfiling {
                 .with("upload_mb", BenchResult.round(s.uploadBytes() / 1e6, 3)).with("downloads", s.downloads())
                 .with("download_mb", BenchResult.round(s.downloadBytes() / 1e6, 3))
                 .with("profiled_ms", BenchResult.round(stepMs, 3)).with("in_ops_ms", BenchResult.round(inOps, 3))
-                .with("outside_ops_ms", BenchResult.round(stepMs - inOps, 3)));
+                .with("outside_ops_ms", BenchResult.round(stepMs - inOps, 3)).with("gc_ms", BenchResult.round(gcMs, 3)));
         for (GpuProfile.Entry e : entries.subList(0, Math.min(top, entries.size()))) {
             double ms = e.nanos() / 1e6 / steps;
             out.add(BenchResult.of("gpu_profile").with("bench", bench).with("op", e.op()).with("what", e.what())
@@ -70,5 +74,14 @@ public final class GpuProfiling {
                     .with("ms_per_step", BenchResult.round(ms, 4)).with("share", BenchResult.round(ms / stepMs, 4)));
         }
         return out;
+    }
+
+    /** Milliseconds the JVM's collectors have spent so far. */
+    private static long gcMillis() {
+        long ms = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 }

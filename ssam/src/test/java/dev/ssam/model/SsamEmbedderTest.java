@@ -1,0 +1,51 @@
+package dev.ssam.model;
+
+import dev.ssam.ops.melspec.LogMel;
+import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.check.TensorCompare;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link SsamEmbedder#embedAll} keeps its input and feature buffers between calls with the same
+ * window count: a later call must give exactly what a fresh embedder gives, whatever the earlier
+ * call left in them (here: a clip filling its windows, then one whose last window is mostly
+ * zero padding).
+ */
+class SsamEmbedderTest {
+    private static float[] noise(long seed, int samples) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[samples];
+        for (int i = 0; i < samples; i++) {
+            x[i] = (float) (r.nextDouble() * 1.6 - 0.8);
+        }
+        return x;
+    }
+
+    @Test
+    void reusedBuffersGiveWhatAFreshEmbedderGives() {
+        SsamParams p = SsamInit.init(SsamConfig.micro(), 3L);
+        try (Backend cpu = Backend.cpu(2)) {
+            SsamEmbedder reused = new SsamEmbedder(p, cpu, 2);
+            List<float[]> full = List.of(noise(1, 63_000), noise(2, 30_000));     // 394 + 188 frames: 2 + 1 windows
+            List<float[]> padded = List.of(noise(3, 36_000), noise(4, 20_000));   // 226 + 126 frames: 2 + 1 windows
+            assertEquals(List.of(394, 188, 226, 126), List.of(LogMel.frames(63_000), LogMel.frames(30_000),
+                    LogMel.frames(36_000), LogMel.frames(20_000)));
+            reused.embedAll(full, 16_000);
+            List<ClipEmbedding> again = reused.embedAll(padded, 16_000);
+            List<ClipEmbedding> fresh = new SsamEmbedder(p, cpu, 2).embedAll(padded, 16_000);
+            assertEquals(fresh.size(), again.size());
+            for (int i = 0; i < fresh.size(); i++) {
+                TensorCompare.assertBitwiseEqual("clip " + i + " timestamps", fresh.get(i).timestamps(),
+                        again.get(i).timestamps());
+                TensorCompare.assertBitwiseEqual("clip " + i + " scene", fresh.get(i).scene(), again.get(i).scene());
+                assertArrayEquals(fresh.get(i).timesMs(), again.get(i).timesMs(), "clip " + i + " times");
+            }
+        }
+    }
+}
