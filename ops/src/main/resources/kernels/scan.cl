@@ -6,7 +6,7 @@
  * Compile-time parameters:
  *   SSAM_NSTATE  N, the state size (1..32): the state of one channel lives in private memory
  *   SSAM_GROUP   channels per work-group (64); all channels of a group share one batch index
- *   SSAM_CHUNK   tokens per chunk (16): the forward stages a chunk's B and C rows in work-group
+ *   SSAM_CHUNK   tokens per chunk (default 16): the forward stages a chunk's B and C rows in work-group
  *                memory; the backward checkpoints the state at every chunk start
  *
  * One work-item per (batch, channel), grid (ceil(E / SSAM_GROUP) * SSAM_GROUP, B), work-group
@@ -16,7 +16,9 @@
 #error "scan.cl needs -DSSAM_NSTATE=<N>"
 #endif
 #define SSAM_GROUP 64
+#ifndef SSAM_CHUNK
 #define SSAM_CHUNK 16
+#endif
 #define NS SSAM_NSTATE
 /* Row stride of the backward's per-channel dB/dC contributions in work-group memory: 2N + 1 is odd,
  * so a warp writing one entry per channel and reading one entry per thread hits distinct banks. */

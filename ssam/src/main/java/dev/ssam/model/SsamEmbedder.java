@@ -32,6 +32,11 @@ import java.util.function.IntConsumer;
 public final class SsamEmbedder {
     /** Windows encoded together by default (memory grows linearly with it). */
     public static final int DEFAULT_WINDOW_BATCH = 8;
+    /**
+     * On a GPU, clips are embedded in stages of at least this many windows: the host computes a
+     * stage's log-mels while the device encodes the stage before (device work is queued, not waited for).
+     */
+    static final int GPU_STAGE_WINDOWS = 64;
 
     private final SsamParams params;
     private final Backend backend;
@@ -88,66 +93,124 @@ public final class SsamEmbedder {
     public List<ClipEmbedding> embedAll(List<float[]> clips, int sampleRate) {
         SsamConfig c = params.config();
         int t = c.frames();
-        int f = c.melBins();
+        long t0 = System.nanoTime();
         List<float[]> waves = new ArrayList<>(clips.size());
         for (float[] pcm : clips) {
             waves.add(sampleRate == LogMel.SAMPLE_RATE ? pcm : Resampler.resample(frontEnd, pcm, sampleRate, LogMel.SAMPLE_RATE));
         }
-        List<Tensor> mels = LogMel.compute(frontEnd, waves, Integer.MAX_VALUE);
-        int n = mels.size();
+        t0 = hostPhase(t0, "host: resample");
+        int n = waves.size();
+        int[] frames = new int[n];
         int[] windows = new int[n];
-        int[] firstWindow = new int[n];
-        int totalWindows = 0;
         for (int i = 0; i < n; i++) {
-            windows[i] = (mels.get(i).dim(0) + t - 1) / t;
-            firstWindow[i] = totalWindows;
-            totalWindows += windows[i];
+            frames[i] = LogMel.frames(waves.get(i).length);
+            windows[i] = (frames[i] + t - 1) / t;
         }
-        // All windows of all clips, zero-padded on the frame axis: (W, T, F); (W, 50, 5D) features.
-        IoBuffers io = ioBuffers(totalWindows);
-        float[] in = io.input.data();
-        int windowFloats = t * f;
-        forEachClip(n, i -> {
-            Tensor m = mels.get(i);
-            LogMel.normalize(m, m, LogMel.StdMode.UNBIASED);
-            int at = firstWindow[i] * windowFloats;
-            System.arraycopy(m.data(), m.offset(), in, at, m.size());
-            Arrays.fill(in, at + m.size(), at + windows[i] * windowFloats, 0f);
-        });
-        Tensor input = io.input;
-        Tensor feats = io.feats;
-        if (backend instanceof Backend.Cpu cpu && cpu.threads() > 1 && totalWindows >= cpu.threads()) {
-            // Whole windows per thread, each thread running one-thread kernels: windows are independent,
-            // a window's working set stays in its core's L2, and no op waits on a fork-join per layer.
-            // One-thread and multi-thread Cpu kernels give bitwise the same results.
-            cpu.parallel().forRange(totalWindows, (from, to, worker) -> encode(ONE_THREAD, input, feats, from, to));
-        } else {
-            encode(backend, input, feats, 0, totalWindows);
+        // Stages of whole clips: on a GPU the log-mel of a stage runs while the device encodes the one before.
+        int[] stageStart = stages(windows, backend instanceof Backend.Gpu ? GPU_STAGE_WINDOWS : Integer.MAX_VALUE);
+        int stages = stageStart.length - 1;
+        int[] stageWindows = new int[stages];
+        for (int st = 0; st < stages; st++) {
+            for (int i = stageStart[st]; i < stageStart[st + 1]; i++) {
+                stageWindows[st] += windows[i];
+            }
         }
-        float[] fd = feats.data();   // one download from a GPU device
+        IoBuffers io = ioBuffers(stageWindows);
+        int[] windowInStage = new int[n];
+        for (int st = 0; st < stages; st++) {
+            int from = stageStart[st];
+            int to = stageStart[st + 1];
+            for (int i = from, w = 0; i < to; w += windows[i], i++) {
+                windowInStage[i] = w;
+            }
+            List<Tensor> mels = LogMel.compute(frontEnd, waves.subList(from, to), Integer.MAX_VALUE);
+            float[] in = io.inputs[st].data();
+            int windowFloats = t * c.melBins();
+            forEachClip(to - from, k -> {
+                Tensor m = mels.get(k);
+                if (m.dim(0) != frames[from + k]) {
+                    throw new IllegalStateException("embedAll: clip " + (from + k) + " has " + m.dim(0)
+                            + " log-mel frames, expected " + frames[from + k]);
+                }
+                LogMel.normalize(m, m, LogMel.StdMode.UNBIASED);
+                int at = windowInStage[from + k] * windowFloats;
+                System.arraycopy(m.data(), m.offset(), in, at, m.size());
+                Arrays.fill(in, at + m.size(), at + windows[from + k] * windowFloats, 0f);
+            });
+            t0 = hostPhase(t0, "host: log-mel + normalise + pack");
+            encodeStage(io.inputs[st], io.feats[st]);
+            t0 = hostPhase(t0, "encoder (queued on a GPU)");
+        }
+        float[][] fd = new float[stages][];
+        for (int st = 0; st < stages; st++) {
+            fd[st] = io.feats[st].data();   // one download per stage from a GPU device
+        }
+        t0 = hostPhase(t0, "features to the host");
         int framesPerWindow = c.gridFrames();
         int featDim = c.featureDim();
+        int[] stageOf = new int[n];
+        for (int st = 0; st < stages; st++) {
+            Arrays.fill(stageOf, stageStart[st], stageStart[st + 1], st);
+        }
         ClipEmbedding[] result = new ClipEmbedding[n];
         forEachClip(n, i -> {
-            int frames = mels.get(i).dim(0);
-            int pad = windows[i] * t - frames;
+            int pad = windows[i] * t - frames[i];
             int kept = windows[i] * framesPerWindow - (framesPerWindow * pad) / t;
             double durationMs = 1000.0 * waves.get(i).length / LogMel.SAMPLE_RATE;
-            result[i] = assemble(fd, firstWindow[i] * framesPerWindow * featDim, kept, featDim, durationMs);
+            result[i] = assemble(fd[stageOf[i]], windowInStage[i] * framesPerWindow * featDim, kept, featDim,
+                    durationMs);
         });
+        hostPhase(t0, "host: assemble embeddings");
         return List.of(result);
     }
 
-    /** Per calling thread: the last call's input and feature buffers, reused while the window count stays. */
-    private record IoBuffers(int windows, Tensor input, Tensor feats) {
+    /**
+     * Cuts clips into stages of whole clips holding at least {@code stageWindows} windows each (the
+     * last may hold fewer): the first clip index of every stage, then {@code n}.
+     */
+    static int[] stages(int[] windows, int stageWindows) {
+        List<Integer> starts = new ArrayList<>();
+        starts.add(0);
+        int inStage = 0;
+        for (int i = 0; i < windows.length; i++) {
+            inStage += windows[i];
+            if (inStage >= stageWindows && i + 1 < windows.length) {
+                starts.add(i + 1);
+                inStage = 0;
+            }
+        }
+        starts.add(windows.length);
+        return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private IoBuffers ioBuffers(int totalWindows) {
+    /** Features (W, 50, 5D) of one stage's windows (W, T, F). */
+    private void encodeStage(Tensor input, Tensor feats) {
+        int w = input.dim(0);
+        if (backend instanceof Backend.Cpu cpu && cpu.threads() > 1 && w >= cpu.threads()) {
+            // Whole windows per thread, each thread running one-thread kernels: windows are independent,
+            // a window's working set stays in its core's L2, and no op waits on a fork-join per layer.
+            // One-thread and multi-thread Cpu kernels give bitwise the same results.
+            cpu.parallel().forRange(w, (from, to, worker) -> encode(ONE_THREAD, input, feats, from, to));
+        } else {
+            encode(backend, input, feats, 0, w);
+        }
+    }
+
+    /** Per calling thread: the last call's per-stage input and feature buffers, reused while the stages' window counts stay. */
+    private record IoBuffers(int[] stageWindows, Tensor[] inputs, Tensor[] feats) {
+    }
+
+    private IoBuffers ioBuffers(int[] stageWindows) {
         IoBuffers io = ioBuffers.get();
-        if (io == null || io.windows != totalWindows) {
+        if (io == null || !Arrays.equals(io.stageWindows, stageWindows)) {
             SsamConfig c = params.config();
-            io = new IoBuffers(totalWindows, Tensor.zeros(totalWindows, c.frames(), c.melBins()),
-                    Tensor.zeros(totalWindows, c.gridFrames(), c.featureDim()));
+            Tensor[] inputs = new Tensor[stageWindows.length];
+            Tensor[] feats = new Tensor[stageWindows.length];
+            for (int st = 0; st < stageWindows.length; st++) {
+                inputs[st] = Tensor.zeros(stageWindows[st], c.frames(), c.melBins());
+                feats[st] = Tensor.zeros(stageWindows[st], c.gridFrames(), c.featureDim());
+            }
+            io = new IoBuffers(stageWindows.clone(), inputs, feats);
             ioBuffers.set(io);
         }
         return io;
@@ -166,6 +229,19 @@ public final class SsamEmbedder {
                 body.accept(i);
             }
         }
+    }
+
+    /**
+     * On a GPU backend that is being profiled, records the time since {@code since} as host work
+     * {@code what} of op {@code embedAll} ({@link dev.ssam.runtime.gpu.GpuContext#recordHost});
+     * returns now.
+     */
+    private long hostPhase(long since, String what) {
+        long now = System.nanoTime();
+        if (backend instanceof Backend.Gpu g) {
+            g.context().recordHost("embedAll", what, now - since);
+        }
+        return now;
     }
 
     /** Features (n, 50, 5D) of windows {@code [from, to)} of {@code input} into {@code feats}, windowBatch at a time. */

@@ -3,6 +3,7 @@ package dev.ssam.model;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.check.TensorCompare;
+import dev.ssam.runtime.check.Tolerance;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -45,6 +46,42 @@ class SsamEmbedderTest {
                         again.get(i).timestamps());
                 TensorCompare.assertBitwiseEqual("clip " + i + " scene", fresh.get(i).scene(), again.get(i).scene());
                 assertArrayEquals(fresh.get(i).timesMs(), again.get(i).timesMs(), "clip " + i + " times");
+            }
+        }
+    }
+
+    @Test
+    void stagesHoldWholeClipsOfAtLeastTheRequestedWindows() {
+        assertArrayEquals(new int[] {0, 3, 5, 6}, SsamEmbedder.stages(new int[] {1, 1, 2, 3, 1, 1}, 4));
+        assertArrayEquals(new int[] {0, 2}, SsamEmbedder.stages(new int[] {1, 1}, 4));
+        assertArrayEquals(new int[] {0, 1, 2}, SsamEmbedder.stages(new int[] {5, 5}, 4));
+        assertArrayEquals(new int[] {0, 0}, SsamEmbedder.stages(new int[0], 4));
+        assertArrayEquals(new int[] {0, 3}, SsamEmbedder.stages(new int[] {1, 2, 3}, Integer.MAX_VALUE));
+    }
+
+    /**
+     * On a GPU backend the clips are embedded in stages of {@link SsamEmbedder#GPU_STAGE_WINDOWS}
+     * windows (the host's log-mel of one stage overlapping the device's encoding of the one
+     * before): the embeddings must match the Cpu backend's, which encodes everything at once.
+     */
+    @Test
+    void gpuStagesGiveTheCpuEmbeddings() {
+        Backend gpu = GoldenAssume.opencl();
+        SsamParams p = SsamInit.init(SsamConfig.micro(), 5L);
+        List<float[]> clips = new java.util.ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            clips.add(noise(100 + i, i % 3 == 0 ? 40_000 : 20_000));     // 3 windows or 1 window each: 75 windows
+        }
+        try (Backend cpu = Backend.cpu(2)) {
+            List<ClipEmbedding> expected = new SsamEmbedder(p, cpu, 32).embedAll(clips, 16_000);
+            List<ClipEmbedding> actual = new SsamEmbedder(p, gpu, 32).embedAll(clips, 16_000);
+            assertEquals(expected.size(), actual.size());
+            for (int i = 0; i < expected.size(); i++) {
+                TensorCompare.assertClose("clip " + i + " timestamps", expected.get(i).timestamps(),
+                        actual.get(i).timestamps(), Tolerance.MODEL_VS_GOLDEN);
+                TensorCompare.assertClose("clip " + i + " scene", expected.get(i).scene(), actual.get(i).scene(),
+                        Tolerance.MODEL_VS_GOLDEN);
+                assertArrayEquals(expected.get(i).timesMs(), actual.get(i).timesMs(), "clip " + i + " times");
             }
         }
     }

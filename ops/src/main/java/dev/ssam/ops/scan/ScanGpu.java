@@ -16,7 +16,7 @@ import dev.ssam.runtime.gpu.KernelSource;
  *
  * <p>Forward: one work-item per (batch, channel), {@value #GROUP} channels of one batch per
  * work-group sharing each chunk of B and C rows in work-group memory. Backward: the same
- * mapping; a forward pass checkpoints the state every 16 tokens, each chunk is recomputed in
+ * mapping; a forward pass checkpoints the state every {@link #CHUNK} tokens, each chunk is recomputed in
  * private memory and walked backwards; dB and dC are summed over the group's channels per token
  * in work-group memory, then over groups, and dA, dD, dDeltaBias over batches, each in a fixed
  * order by two small kernels, so results do not depend on scheduling. Arithmetic is float with
@@ -29,11 +29,31 @@ final class ScanGpu {
     private static final KernelSource SRC = KernelSource.load(ScanGpu.class, "scan.cl");
     /** Channels per work-group (SSAM_GROUP in the source). */
     private static final int GROUP = 64;
-    /** Tokens per checkpoint (SSAM_CHUNK in the source). */
-    private static final int CHUNK = 16;
+    /**
+     * Tokens per checkpoint (SSAM_CHUNK in the source): 16, or the system property
+     * {@code ssam.gpu.scanChunk} (1 to 64; a tuning experiment: smaller chunks keep less of the
+     * recomputed chunk in private memory and store more checkpoints).
+     */
+    static final int CHUNK = chunk(System.getProperty("ssam.gpu.scanChunk"));
     private static final int REDUCE_GROUP = 64;
 
     private ScanGpu() {
+    }
+
+    /** The checkpoint interval for a {@code ssam.gpu.scanChunk} setting (null: 16). */
+    static int chunk(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return 16;
+        }
+        try {
+            int c = Integer.parseInt(setting.trim());
+            if (c >= 1 && c <= 64) {
+                return c;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("ssam.gpu.scanChunk is '" + setting + "', expected a whole number from 1 to 64");
     }
 
     /** Why this backend cannot run {@code d}, or null when it can. */
@@ -50,7 +70,7 @@ final class ScanGpu {
     }
 
     private static GpuProgram program(GpuSession s, Dims d) {
-        return s.program(SRC, "-DSSAM_NSTATE=" + d.dState());
+        return s.program(SRC, "-DSSAM_NSTATE=" + d.dState() + " -DSSAM_CHUNK=" + CHUNK);
     }
 
     /** The scan inputs on the device (absent optional inputs are null buffers). */

@@ -245,6 +245,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     /** Waits for the stream; the staging memory is free again. Caller holds the lock. */
     @Override
     protected void drain(String op) {
+        bind();
         driver.synchronize(stream, op);
         stagingUsed = 0;
     }

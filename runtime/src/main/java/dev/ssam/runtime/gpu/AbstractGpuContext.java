@@ -70,11 +70,25 @@ public abstract class AbstractGpuContext<P extends GpuProgram, B extends GpuBuff
         }
     }
 
+    /** Waits for the device's queued work first, so the profile times only work queued after it. */
     @Override
     public final void startProfile() {
         lock.lock();
         try {
+            drain("profile");
             profile = new GpuProfile();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public final void recordHost(String op, String what, long nanos) {
+        lock.lock();
+        try {
+            if (profile != null) {
+                profile.add(op, what, nanos);
+            }
         } finally {
             lock.unlock();
         }

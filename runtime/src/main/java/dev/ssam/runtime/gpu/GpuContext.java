@@ -27,6 +27,13 @@ public interface GpuContext {
      */
     void startProfile();
 
+    /**
+     * While profiling: adds {@code nanos} of host work named {@code what} to op {@code op} (the
+     * parts of a job that run on the host between device ops, e.g. the log-mel front end).
+     * Otherwise nothing.
+     */
+    void recordHost(String op, String what, long nanos);
+
     /** Stops profiling and returns what was timed since {@link #startProfile()}, most time first (empty if not started). */
     List<GpuProfile.Entry> stopProfile();
 
