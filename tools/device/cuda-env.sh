@@ -41,7 +41,8 @@ for d in "${libdirs[@]}"; do
   export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 done
 echo "library folders: ${libdirs[*]:-(the dynamic linker defaults)}"
-flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xss4m -Xmx32g)
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xss4m -Xmx32g
+  "-Dssam.commit=$(cat "$kit/COMMIT" 2>/dev/null || echo unknown)")
 status=0
 
 # step NAME SECONDS COMMAND...: runs COMMAND under a time limit; remembers the first failure.

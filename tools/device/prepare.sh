@@ -88,6 +88,13 @@ echo "prepare: compiling the device test launcher ..."
 [ -f "$kit/runner/dev/ssam/device/DeviceTests.class" ] || { echo "prepare: the launcher did not compile" >&2; exit 1; }
 cp -r "$root/tools/device/runner/META-INF" "$kit/runner/"
 
+# the commit the kit was built from, for the benchmark lines (there is no checkout history on the device)
+commit="$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(cd "$root" && git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  commit="$commit-dirty"
+fi
+echo "$commit" > "$kit/COMMIT"
+
 size=$(du -sb "$kit" | cut -f1)
 printf 'prepare: device-kit/ is %.1f MiB (jdk %.1f, ssam.jar %.1f, tests %.1f, junit %.1f); limit 64 MiB\n' \
   "$(echo "$size / 1048576" | bc -l)" \

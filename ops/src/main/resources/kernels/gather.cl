@@ -22,6 +22,24 @@ KERNEL void gather_patchify(GLOBAL const float *x, GLOBAL float *out, int total,
 }
 
 /*
+ * frames[b, t, f D + j] = tokens[b, skip + f gT + t, j]: tokens (B, rows, D), rows = skip + gF gT;
+ * frames (B, gT, gF D). One work-item per element of frames.
+ */
+KERNEL void gather_frames(GLOBAL const float *tokens, GLOBAL float *frames, int total, int rows, int skip,
+                          int gridFrames, int gridBins, int d) {
+    int idx = GLOBAL_ID(0);
+    if (idx < total) {
+        int j = idx % d;
+        int rest = idx / d;
+        int f = rest % gridBins;
+        rest /= gridBins;
+        int t = rest % gridFrames;
+        int b = rest / gridFrames;
+        frames[idx] = tokens[(b * rows + skip + f * gridFrames + t) * d + j];
+    }
+}
+
+/*
  * seq[b, 0] = cls + pos[0]; seq[b, 1 + k] = mask[b, k] != 0 ? mtok : tok[b, k] + pos[1 + k].
  * seq (B, P + 1, D), tok (B, P, D), pos (P + 1, D), mask (B, P) or NULL. One work-item per element of seq.
  */

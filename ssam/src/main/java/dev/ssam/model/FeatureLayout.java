@@ -1,5 +1,7 @@
 package dev.ssam.model;
 
+import dev.ssam.ops.gather.Gather;
+import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Shapes;
 import dev.ssam.runtime.Tensor;
 
@@ -36,11 +38,19 @@ public final class FeatureLayout {
      * @param out    (B, gridFrames, gridBins D), overwritten
      */
     public static void toFrames(SsamConfig c, Tensor tokens, Tensor out) {
+        toFrames(Backend.ref(), c, tokens, out);
+    }
+
+    /**
+     * {@link #toFrames(SsamConfig, Tensor, Tensor)} on {@code backend} ({@link Gather#tokensToFrames}):
+     * on a GPU the frames are gathered on the device, so the tokens never cross to the host.
+     */
+    public static void toFrames(Backend backend, SsamConfig c, Tensor tokens, Tensor out) {
         int skip = check("toFrames", "tokens", c, tokens);
         Shapes.require("FeatureLayout.toFrames", "out", out, Shapes.names("batch", "frames", "featureDim"),
                 tokens.dim(0), c.gridFrames(), c.featureDim());
         Shapes.requireDistinct("FeatureLayout.toFrames", "out", out, "tokens", tokens);
-        move(c, tokens, skip, out, true);
+        Gather.tokensToFrames(backend, tokens, skip, c.gridFrames(), c.gridBins(), out);
     }
 
     /** Allocates (B, P, D); see {@link #fromFrames(SsamConfig, Tensor, Tensor)}. */
@@ -62,7 +72,7 @@ public final class FeatureLayout {
         Shapes.require("FeatureLayout.fromFrames", "frames", frames, Shapes.names("batch", "frames", "featureDim"),
                 tokens.dim(0), c.gridFrames(), c.featureDim());
         Shapes.requireDistinct("FeatureLayout.fromFrames", "tokens", tokens, "frames", frames);
-        move(c, tokens, skip, frames, false);
+        move(c, tokens, skip, frames);
     }
 
     /** Validates (B, P, D) or (B, 1 + P, D); returns the number of leading class tokens. */
@@ -74,7 +84,7 @@ public final class FeatureLayout {
         return skip;
     }
 
-    private static void move(SsamConfig c, Tensor tokens, int skip, Tensor frames, boolean toFrames) {
+    private static void move(SsamConfig c, Tensor tokens, int skip, Tensor frames) {
         int d = c.dModel();
         int gt = c.gridFrames();
         int gb = c.gridBins();
@@ -84,18 +94,13 @@ public final class FeatureLayout {
         for (int b = 0; b < tokens.dim(0); b++) {
             int tkBase = tokens.offset() + b * rows * d;
             int frBase = frames.offset() + b * gt * gb * d;
-            if (!toFrames && skip == 1) {
+            if (skip == 1) {
                 java.util.Arrays.fill(tk, tkBase, tkBase + d, 0f);
             }
             for (int t = 0; t < gt; t++) {
                 for (int f = 0; f < gb; f++) {
-                    int token = tkBase + (skip + f * gt + t) * d; // tokens[b, s + f gt + t, :]
-                    int frame = frBase + (t * gb + f) * d;         // frames[b, t, f D :]
-                    if (toFrames) {
-                        System.arraycopy(tk, token, fr, frame, d);
-                    } else {
-                        System.arraycopy(fr, frame, tk, token, d);
-                    }
+                    // frames[b, t, f D :] -> tokens[b, s + f gt + t, :]
+                    System.arraycopy(fr, frBase + (t * gb + f) * d, tk, tkBase + (skip + f * gt + t) * d, d);
                 }
             }
         }

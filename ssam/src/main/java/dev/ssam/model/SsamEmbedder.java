@@ -36,7 +36,7 @@ public final class SsamEmbedder {
      * On a GPU, clips are embedded in stages of at least this many windows: the host computes a
      * stage's log-mels while the device encodes the stage before (device work is queued, not waited for).
      */
-    static final int GPU_STAGE_WINDOWS = 64;
+    static final int GPU_STAGE_WINDOWS = 128;
 
     private final SsamParams params;
     private final Backend backend;
@@ -270,8 +270,9 @@ public final class SsamEmbedder {
             }
         }
         Tensor scene = Tensor.zeros(dim);
+        float[] sc = scene.data();   // once: each data() call consults the device registry under a global lock
         for (int j = 0; j < dim; j++) {
-            scene.data()[j] = (float) (sum[j] / kept);
+            sc[j] = (float) (sum[j] / kept);
         }
         return new ClipEmbedding(ts, times, scene, durationMs);
     }

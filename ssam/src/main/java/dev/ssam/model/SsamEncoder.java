@@ -166,12 +166,15 @@ public final class SsamEncoder {
      * as (B, 50, 5D) frames by the "(f t) d -> t (f d)" pattern (SSAM-SPEC section 4).
      */
     public static Tensor features(Backend backend, SsamParams p, Tensor logmel) {
-        return FeatureLayout.toFrames(p.config(), forward(backend, p, logmel, null, null));
+        Tensor tokens = forward(backend, p, logmel, null, null);
+        Tensor frames = Tensor.zeros(tokens.dim(0), p.config().gridFrames(), p.config().featureDim());
+        FeatureLayout.toFrames(backend, p.config(), tokens, frames);
+        return frames;
     }
 
     /** As {@link #features(Backend, SsamParams, Tensor)}, reusing {@code buffers}; writes (B, 50, 5D) into {@code out}. */
     public static void features(Backend backend, SsamParams p, Tensor logmel, Buffers buffers, Tensor out) {
-        FeatureLayout.toFrames(p.config(), forward(backend, p, logmel, buffers), out);
+        FeatureLayout.toFrames(backend, p.config(), forward(backend, p, logmel, buffers), out);
     }
 
     /**

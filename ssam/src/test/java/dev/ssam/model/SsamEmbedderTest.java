@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link SsamEmbedder#embedAll} keeps its input and feature buffers between calls with the same
@@ -69,9 +70,12 @@ class SsamEmbedderTest {
         Backend gpu = GoldenAssume.opencl();
         SsamParams p = SsamInit.init(SsamConfig.micro(), 5L);
         List<float[]> clips = new java.util.ArrayList<>();
-        for (int i = 0; i < 45; i++) {
-            clips.add(noise(100 + i, i % 3 == 0 ? 40_000 : 20_000));     // 3 windows or 1 window each: 75 windows
+        int windows = 0;
+        for (int i = 0; i < 70; i++) {
+            clips.add(noise(100 + i, i % 2 == 0 ? 40_000 : 20_000));     // 3 windows or 1 window each: 140 windows
+            windows += i % 2 == 0 ? 3 : 1;
         }
+        assertTrue(windows > SsamEmbedder.GPU_STAGE_WINDOWS, "the clips must fill more than one stage");
         try (Backend cpu = Backend.cpu(2)) {
             List<ClipEmbedding> expected = new SsamEmbedder(p, cpu, 32).embedAll(clips, 16_000);
             List<ClipEmbedding> actual = new SsamEmbedder(p, gpu, 32).embedAll(clips, 16_000);

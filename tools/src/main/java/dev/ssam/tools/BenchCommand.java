@@ -30,8 +30,15 @@ public final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The short commit of the checkout the jar was built from, or "unknown". */
+    /**
+     * The short commit the jar was built from: the system property {@code ssam.commit} (set by
+     * tools/device for a kit built elsewhere), else the checkout's git HEAD, else "unknown".
+     */
     static String commit() {
+        String given = System.getProperty("ssam.commit");
+        if (given != null && !given.isBlank()) {
+            return given.trim();
+        }
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
             String line;

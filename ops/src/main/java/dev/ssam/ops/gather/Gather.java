@@ -13,6 +13,8 @@ import dev.ssam.runtime.Tensor;
  *              P = gT gF patches of pf x pb (Q = pf pb), gT = T / pf, gF = F / pb (ssam Patches.patchify)
  *   tokens:    seq[b, 0]     = cls + pos[0]                                seq: (B, L, D), L = P + 1
  *              seq[b, 1 + k] = mask[b, k] != 0 ? mtok : tok[b, k] + pos[1 + k]
+ *   frames:    frames[b, t, f D + j] = tokens[b, s + f gT + t, j]         tokens: (B, s + gF gT, D)
+ *              (the official forward_features reshape; s = 1 skips a class-token row)  frames: (B, gT, gF D)
  *   tokensBackward (gradients of sum(seq * gseq)):
  *              gtok[b, k] = mask[b, k] != 0 ? 0 : gseq[b, 1 + k]           gtok: (B, P, D)
  *              gcls       = sum_b gseq[b, 0]                               (D)
@@ -37,6 +39,7 @@ public final class Gather {
     static final String PATCHIFY = "patchify";
     static final String TOKENS = "tokens";
     static final String TOKENS_BACKWARD = "tokensBackward";
+    static final String FRAMES = "tokensToFrames";
 
     private Gather() {
     }
@@ -62,6 +65,10 @@ public final class Gather {
         public int patchDim() {
             return pf * pb;
         }
+    }
+
+    /** Validated frame sizes: B, rows per clip (skip + gF gT), skip, gT, gF, D. */
+    public record FrameDims(int batch, int rows, int skip, int gridFrames, int gridBins, int dModel) {
     }
 
     /** Validated token sizes: B, P, D. */
@@ -154,6 +161,33 @@ public final class Gather {
             case Backend.Ref r -> GatherRef.tokensBackward(d, gseq, mask, gtok, gcls, gmtok);
             case Backend.Cpu c -> GatherRef.tokensBackward(d, gseq, mask, gtok, gcls, gmtok);
             case Backend.Gpu g -> GatherGpu.tokensBackward(g.context(), d, gseq, mask, gtok, gcls, gmtok);
+        }
+    }
+
+    /**
+     * {@code frames[b, t, f D + j] = tokens[b, skip + f gridFrames + t, j]} (see the class comment).
+     *
+     * @param tokens (B, skip + gridBins gridFrames, D)
+     * @param frames (B, gridFrames, gridBins D), overwritten
+     */
+    public static void tokensToFrames(Backend backend, Tensor tokens, int skip, int gridFrames, int gridBins,
+                                      Tensor frames) {
+        int[] s = Shapes.requireRank(FRAMES, "tokens", tokens, 3, "(batch, rows, dModel)");
+        Shapes.requirePositive(FRAMES, "gridFrames", gridFrames);
+        Shapes.requirePositive(FRAMES, "gridBins", gridBins);
+        if (skip < 0 || s[1] != skip + gridFrames * gridBins) {
+            throw new IllegalArgumentException(FRAMES + ": tokens is " + tokens.shapeString() + ", expected "
+                    + (skip + gridFrames * gridBins) + " rows per clip (" + skip + " skipped + " + gridBins + " x "
+                    + gridFrames + " patches)");
+        }
+        FrameDims d = new FrameDims(s[0], s[1], skip, gridFrames, gridBins, s[2]);
+        Shapes.require(FRAMES, "frames", frames, Shapes.names("batch", "gridFrames", "featureDim"), d.batch(),
+                gridFrames, gridBins * d.dModel());
+        Shapes.requireDistinct(FRAMES, "frames", frames, "tokens", tokens);
+        switch (backend) {
+            case Backend.Ref r -> GatherRef.tokensToFrames(d, tokens, frames);
+            case Backend.Cpu c -> GatherRef.tokensToFrames(d, tokens, frames);
+            case Backend.Gpu g -> GatherGpu.tokensToFrames(g.context(), d, tokens, frames);
         }
     }
 }

@@ -29,6 +29,15 @@ final class GatherGpu {
         }
     }
 
+    static void tokensToFrames(GpuContext gpu, Gather.FrameDims d, Tensor tokens, Tensor frames) {
+        int total = frames.size();
+        try (GpuSession s = gpu.session(Gather.FRAMES)) {
+            GpuProgram p = s.program(SRC, null);
+            s.launch1d(p, "gather_frames", total, GROUP, s.in(tokens), s.out(frames), total, d.rows(), d.skip(),
+                    d.gridFrames(), d.gridBins(), d.dModel());
+        }
+    }
+
     static void tokens(GpuContext gpu, Gather.TokenDims d, Tensor tok, Tensor pos, Tensor cls, Tensor mtok,
                        Tensor mask, Tensor seq) {
         try (GpuSession s = gpu.session(Gather.TOKENS)) {

@@ -27,6 +27,23 @@ final class GatherRef {
         }
     }
 
+    static void tokensToFrames(Gather.FrameDims d, Tensor tokens, Tensor frames) {
+        float[] tk = tokens.data();
+        float[] fr = frames.data();
+        int dm = d.dModel();
+        for (int b = 0; b < d.batch(); b++) {
+            int tkBase = tokens.offset() + b * d.rows() * dm;
+            int frBase = frames.offset() + b * d.gridFrames() * d.gridBins() * dm;
+            for (int t = 0; t < d.gridFrames(); t++) {
+                for (int f = 0; f < d.gridBins(); f++) {
+                    // tokens[b, skip + f gT + t, :] -> frames[b, t, f D ..]
+                    System.arraycopy(tk, tkBase + (d.skip() + f * d.gridFrames() + t) * dm, fr,
+                            frBase + (t * d.gridBins() + f) * dm, dm);
+                }
+            }
+        }
+    }
+
     static void tokens(Gather.TokenDims d, Tensor tok, Tensor pos, Tensor cls, Tensor mtok, Tensor mask, Tensor seq) {
         int pn = d.patches();
         int dm = d.dModel();

@@ -70,6 +70,40 @@ class GatherTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void tokensToFramesMatchesRef(BackendUnderTest b) {
+        SplittableRandom rnd = new SplittableRandom(13);
+        // {batch, skip, gridFrames, gridBins, dModel}
+        int[][] cases = {{1, 0, 1, 1, 1}, {2, 1, 3, 2, 5}, {3, 0, 50, 5, 7}, {2, 1, 50, 5, 192}};
+        for (int[] c : cases) {
+            Tensor tokens = random(rnd, c[0], c[1] + c[2] * c[3], c[4]);
+            Tensor before = tokens.copy();
+            Tensor expected = Tensor.zeros(c[0], c[2], c[3] * c[4]);
+            Gather.tokensToFrames(Backend.ref(), tokens, c[1], c[2], c[3], expected);
+            GuardedTensor out = GuardedTensor.zeros(c[0], c[2], c[3] * c[4]);
+            Gather.tokensToFrames(b.backend(), tokens, c[1], c[2], c[3], out.tensor());
+            TensorCompare.assertBitwiseEqual(b + " tokensToFrames " + java.util.Arrays.toString(c), expected,
+                    out.tensor());
+            out.assertGuardsIntact(b + " tokensToFrames out");
+            TensorCompare.assertBitwiseEqual("tokens unchanged", before, tokens);
+        }
+        // by hand: batch 2, skip 1, gT 3, gF 2, D 5: frames[1, 2, 1 D + 4] = tokens[1, 1 + 1 3 + 2, 4] = tokens[1, 6, 4]
+        Tensor tokens = random(rnd, 2, 7, 5);
+        Tensor frames = Tensor.zeros(2, 3, 10);
+        Gather.tokensToFrames(b.backend(), tokens, 1, 3, 2, frames);
+        assertEquals(tokens.get(1, 6, 4), frames.get(1, 2, 9));
+        assertEquals(tokens.get(0, 1, 0), frames.get(0, 0, 0));
+    }
+
+    @Test
+    void tokensToFramesRejectsMismatchedRows() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gather.tokensToFrames(
+                Backend.ref(), Tensor.zeros(2, 6, 5), 1, 3, 2, Tensor.zeros(2, 3, 10)));
+        assertEquals("tokensToFrames: tokens is [2, 6, 5], expected 7 rows per clip (1 skipped + 2 x 3 patches)",
+                e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void tokensAndBackwardMatchRef(BackendUnderTest b) {
         SplittableRandom rnd = new SplittableRandom(12);
         int[][] sizes = {{1, 1, 1}, {3, 7, 17}, {2, 33, 129}};
