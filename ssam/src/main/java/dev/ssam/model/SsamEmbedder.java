@@ -30,13 +30,13 @@ import java.util.function.IntConsumer;
  * }</pre>
  */
 public final class SsamEmbedder {
-    /** Windows encoded together by default (memory grows linearly with it). */
+    /** Windows encoded together by default on the host backends (memory grows linearly with it). */
     public static final int DEFAULT_WINDOW_BATCH = 8;
     /**
      * On a GPU, clips are embedded in stages of at least this many windows: the host computes a
      * stage's log-mels while the device encodes the stage before (device work is queued, not waited for).
      */
-    static final int GPU_STAGE_WINDOWS = 128;
+    public static final int GPU_STAGE_WINDOWS = 128;
 
     private final SsamParams params;
     private final Backend backend;
@@ -51,9 +51,21 @@ public final class SsamEmbedder {
     /** Per calling thread: the input and feature buffers of the last call (reused for the same window count). */
     private final ThreadLocal<IoBuffers> ioBuffers = new ThreadLocal<>();
 
-    /** An embedder over {@code params} computing on {@code backend}, 8 windows at a time. */
+    /**
+     * An embedder over {@code params} computing on {@code backend}, {@link #defaultWindowBatch}
+     * windows at a time.
+     */
     public SsamEmbedder(SsamParams params, Backend backend) {
-        this(params, backend, DEFAULT_WINDOW_BATCH);
+        this(params, backend, defaultWindowBatch(backend));
+    }
+
+    /**
+     * Windows per encoder call by default: {@value #DEFAULT_WINDOW_BATCH} on the host backends (a
+     * window's working set stays in cache), a whole stage ({@value #GPU_STAGE_WINDOWS}) on a GPU,
+     * where small calls leave the device waiting on kernel launches.
+     */
+    public static int defaultWindowBatch(Backend backend) {
+        return backend instanceof Backend.Gpu ? GPU_STAGE_WINDOWS : DEFAULT_WINDOW_BATCH;
     }
 
     /** As above, encoding at most {@code windowBatch} 2-second windows per encoder call. */

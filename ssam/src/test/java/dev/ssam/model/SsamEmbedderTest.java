@@ -52,6 +52,14 @@ class SsamEmbedderTest {
     }
 
     @Test
+    void defaultWindowBatchOnTheHostBackends() {
+        assertEquals(SsamEmbedder.DEFAULT_WINDOW_BATCH, SsamEmbedder.defaultWindowBatch(Backend.ref()));
+        try (Backend cpu = Backend.cpu(2)) {
+            assertEquals(SsamEmbedder.DEFAULT_WINDOW_BATCH, SsamEmbedder.defaultWindowBatch(cpu));
+        }
+    }
+
+    @Test
     void stagesHoldWholeClipsOfAtLeastTheRequestedWindows() {
         assertArrayEquals(new int[] {0, 3, 5, 6}, SsamEmbedder.stages(new int[] {1, 1, 2, 3, 1, 1}, 4));
         assertArrayEquals(new int[] {0, 2}, SsamEmbedder.stages(new int[] {1, 1}, 4));
@@ -68,6 +76,7 @@ class SsamEmbedderTest {
     @Test
     void gpuStagesGiveTheCpuEmbeddings() {
         Backend gpu = GoldenAssume.opencl();
+        assertEquals(SsamEmbedder.GPU_STAGE_WINDOWS, SsamEmbedder.defaultWindowBatch(gpu), "default window batch on a GPU");
         SsamParams p = SsamInit.init(SsamConfig.micro(), 5L);
         List<float[]> clips = new java.util.ArrayList<>();
         int windows = 0;

@@ -1,6 +1,7 @@
 package dev.ssam.tools;
 
 import dev.ssam.model.SsamConfig;
+import dev.ssam.model.SsamEmbedder;
 import dev.ssam.model.SsamParams;
 import dev.ssam.model.SsamWeights;
 import dev.ssam.runtime.Backend;
@@ -31,9 +32,10 @@ public final class BenchEmbedCommand implements Runnable {
     @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "Clips per call (default: ${DEFAULT-VALUE}).")
     List<Integer> batches = new ArrayList<>();
 
-    @Option(names = "--window-batch", defaultValue = "" + dev.ssam.model.SsamEmbedder.DEFAULT_WINDOW_BATCH,
-            description = "200-frame windows per encoder call (default: ${DEFAULT-VALUE}).")
-    int windowBatch;
+    @Option(names = "--window-batch", description = "200-frame windows per encoder call (default: "
+            + dev.ssam.model.SsamEmbedder.DEFAULT_WINDOW_BATCH + " on cpu and ref, "
+            + dev.ssam.model.SsamEmbedder.GPU_STAGE_WINDOWS + " on a GPU).")
+    Integer windowBatch;
 
     @Option(names = "--clip-seconds", defaultValue = "1.99", description = "Clip length; 1.99 s gives exactly one 200-frame window (default: ${DEFAULT-VALUE}).")
     double clipSeconds;
@@ -64,6 +66,11 @@ public final class BenchEmbedCommand implements Runnable {
         for (int t : threads) {
             try (Backend b = Backend.parse(device.name(), t)) {
                 DeviceOptions.applyTf32(spec.commandLine(), b, tf32);
+                int windowBatch = this.windowBatch != null ? this.windowBatch : SsamEmbedder.defaultWindowBatch(b);
+                if (windowBatch < 1) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--window-batch is "
+                            + windowBatch + ", expected at least 1");
+                }
                 for (int batch : batches) {
                     BenchCommand.print(out, EmbedBenchmark.run(params, b, batch, windowBatch, clipSeconds, Math.min(2, seconds), seconds)
                             .with("weights", model == null ? "random-init" : model.toString()).with("tf32", tf32), commit);

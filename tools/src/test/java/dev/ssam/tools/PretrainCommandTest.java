@@ -52,6 +52,10 @@ class PretrainCommandTest {
         assertEquals(2, both.exit(), both.describe());
         assertTrue(both.err().contains("give --steps or --epochs, not both"), both.describe());
 
+        CliRun tf32 = CliRun.of(args(tmp.resolve("c"), "--steps", "1", "--device", "cpu", "--tf32"));
+        assertEquals(2, tf32.exit(), tf32.describe());
+        assertTrue(tf32.err().contains("--tf32 needs --device cuda (the device is cpu"), tf32.describe());
+
         CliRun missing = CliRun.of("pretrain", "--data", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("b").toString());
         assertEquals(1, missing.exit(), missing.describe());
         assertTrue(missing.err().contains("nowhere: data folder does not exist"), missing.describe());

@@ -139,4 +139,47 @@ class AbstractGpuSessionTest {
         assertEquals(1, ctx.trims);
         assertFalse(ctx.lock.isLocked());
     }
+
+    @Test
+    void aProfileTimesEachLaunchAndSessionBetweenWaitsAndOnlyWhileStarted() {
+        FakeGpu.Context ctx = new FakeGpu.Context();
+        try (FakeGpu.Session s = ctx.session("before")) {
+            s.launch1d(s.program(SRC, null), "k", 10, 4);
+        }
+        int drainsBefore = ctx.drains;
+        ctx.startProfile();
+        assertEquals(drainsBefore + 1, ctx.drains, "starting waits for the queued work");
+        try (FakeGpu.Session s = ctx.session("op")) {
+            GpuProgram p = s.program(SRC, null);
+            s.launch1d(p, "k", 10, 4);
+            s.launch1d(p, "k", 10, 4);
+            s.launch2d(p, "k2", 4, 4, 2, 2);
+            s.in(Tensor.zeros(3));
+        }
+        ctx.recordHost("host op", "phase", 5_000L);
+        assertEquals(drainsBefore + 1 + 3 * 2 + 2 + 1, ctx.drains,
+                "a wait before and after each launch and residency call, one at close");
+        java.util.List<GpuProfile.Entry> entries = ctx.stopProfile();
+        java.util.Map<String, GpuProfile.Entry> byWhat = new java.util.HashMap<>();
+        for (GpuProfile.Entry e : entries) {
+            byWhat.put(e.op() + "/" + e.what(), e);
+        }
+        assertEquals(java.util.Set.of("op/k", "op/k2", "op/resident in", "op/" + GpuProfile.SESSION, "host op/phase"),
+                byWhat.keySet());
+        assertEquals(2, byWhat.get("op/k").calls());
+        assertEquals(1, byWhat.get("op/k2").calls());
+        assertEquals(5_000L, byWhat.get("host op/phase").nanos());
+        GpuProfile.Entry session = byWhat.get("op/" + GpuProfile.SESSION);
+        assertTrue(session.nanos() >= byWhat.get("op/k").nanos() + byWhat.get("op/k2").nanos(),
+                "the session spans its launches");
+        for (int i = 1; i < entries.size(); i++) {
+            assertTrue(entries.get(i - 1).nanos() >= entries.get(i).nanos(), "most time first");
+        }
+        assertTrue(ctx.stopProfile().isEmpty(), "nothing is recorded once stopped");
+        try (FakeGpu.Session s = ctx.session("after")) {
+            s.launch1d(s.program(SRC, null), "k", 10, 4);
+        }
+        ctx.recordHost("host op", "phase", 1L);
+        assertTrue(ctx.stopProfile().isEmpty());
+    }
 }
