@@ -3,8 +3,7 @@ package dev.ssam.tasks.bench;
 import dev.ssam.ops.elementwise.Elementwise;
 import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
-import dev.ssam.runtime.check.GoldenFiles;
-import dev.ssam.runtime.opencl.ClContext;
+import dev.ssam.runtime.check.DeviceChecks;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GpuProfilingTest {
     private static Backend.Gpu opencl() {
-        var reason = ClContext.unavailableReason();
-        if (reason.isPresent()) {
-            String why = "no OpenCL device: " + reason.get();
-            if (GoldenFiles.inCi()) {
-                throw new AssertionError(why + " (CI installs PoCL and requires the OpenCL run)");
-            }
+        DeviceChecks.openClSkipReason().ifPresent(why -> {
             System.out.println("SKIPPED: " + why);
             Assumptions.abort(why);
-        }
+        });
         return (Backend.Gpu) Backend.opencl();
     }
 
