@@ -40,7 +40,10 @@ public final class SsamEmbedder {
 
     private final SsamParams params;
     private final Backend backend;
-    /** Where decoding, resampling and log-mel run: the model's backend, or Ref for a GPU backend (no GPU front end yet). */
+    /**
+     * Where resampling runs: the model's backend, or the host's Cpu backend for a GPU. (The log-mel
+     * windows run on the model's backend, a GPU included: {@link LogMel#windows}.)
+     */
     private final Backend frontEnd;
     private final int windowBatch;
     /** Kernels for one window on one thread (no pool: safe to share between threads). */
@@ -118,7 +121,7 @@ public final class SsamEmbedder {
             frames[i] = LogMel.frames(waves.get(i).length);
             windows[i] = (frames[i] + t - 1) / t;
         }
-        // Stages of whole clips: on a GPU the log-mel of a stage runs while the device encodes the one before.
+        // Stages of whole clips: on a GPU the host gathers a stage's samples while the device works on the one before.
         int[] stageStart = stages(windows, backend instanceof Backend.Gpu ? GPU_STAGE_WINDOWS : Integer.MAX_VALUE);
         int stages = stageStart.length - 1;
         int[] stageWindows = new int[stages];
@@ -135,21 +138,10 @@ public final class SsamEmbedder {
             for (int i = from, w = 0; i < to; w += windows[i], i++) {
                 windowInStage[i] = w;
             }
-            List<Tensor> mels = LogMel.compute(frontEnd, waves.subList(from, to), Integer.MAX_VALUE);
-            float[] in = io.inputs[st].data();
-            int windowFloats = t * c.melBins();
-            forEachClip(to - from, k -> {
-                Tensor m = mels.get(k);
-                if (m.dim(0) != frames[from + k]) {
-                    throw new IllegalStateException("embedAll: clip " + (from + k) + " has " + m.dim(0)
-                            + " log-mel frames, expected " + frames[from + k]);
-                }
-                LogMel.normalize(m, m, LogMel.StdMode.UNBIASED);
-                int at = windowInStage[from + k] * windowFloats;
-                System.arraycopy(m.data(), m.offset(), in, at, m.size());
-                Arrays.fill(in, at + m.size(), at + windows[from + k] * windowFloats, 0f);
-            });
-            t0 = hostPhase(t0, "host: log-mel + normalise + pack");
+            // log-mel, per-clip normalisation and zero-padded windows: on the host for Ref and Cpu,
+            // on the device for a GPU (the host only gathers each window's samples)
+            LogMel.windows(backend, waves.subList(from, to), LogMel.StdMode.UNBIASED, io.inputs[st]);
+            t0 = hostPhase(t0, "log-mel windows (queued on a GPU)");
             encodeStage(io.inputs[st], io.feats[st]);
             t0 = hostPhase(t0, "encoder (queued on a GPU)");
         }
