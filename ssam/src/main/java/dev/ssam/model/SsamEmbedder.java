@@ -33,8 +33,8 @@ public final class SsamEmbedder {
     /** Windows encoded together by default on the host backends (memory grows linearly with it). */
     public static final int DEFAULT_WINDOW_BATCH = 8;
     /**
-     * On a GPU, clips are embedded in stages of at least this many windows: the host computes a
-     * stage's log-mels while the device encodes the stage before (device work is queued, not waited for).
+     * On a GPU, clips are embedded in stages of at least this many windows: the host gathers a
+     * stage's samples while the device works on the stage before (device work is queued, not waited for).
      */
     public static final int GPU_STAGE_WINDOWS = 128;
 

@@ -52,6 +52,15 @@ class SsamEmbedderTest {
     }
 
     @Test
+    void noClipsGiveNoEmbeddings() {
+        SsamParams p = SsamInit.init(SsamConfig.micro(), 3L);
+        try (Backend cpu = Backend.cpu(2)) {
+            assertEquals(List.of(), new SsamEmbedder(p, cpu).embedAll(List.of(), 16_000));
+        }
+        assertEquals(List.of(), new SsamEmbedder(p, Backend.ref()).embedAll(List.of(), 16_000));
+    }
+
+    @Test
     void defaultWindowBatchOnTheHostBackends() {
         assertEquals(SsamEmbedder.DEFAULT_WINDOW_BATCH, SsamEmbedder.defaultWindowBatch(Backend.ref()));
         try (Backend cpu = Backend.cpu(2)) {
@@ -77,6 +86,7 @@ class SsamEmbedderTest {
     void gpuStagesGiveTheCpuEmbeddings() {
         Backend gpu = GoldenAssume.opencl();
         assertEquals(SsamEmbedder.GPU_STAGE_WINDOWS, SsamEmbedder.defaultWindowBatch(gpu), "default window batch on a GPU");
+        assertEquals(List.of(), new SsamEmbedder(SsamInit.init(SsamConfig.micro(), 5L), gpu).embedAll(List.of(), 16_000));
         SsamParams p = SsamInit.init(SsamConfig.micro(), 5L);
         List<float[]> clips = new java.util.ArrayList<>();
         int windows = 0;
