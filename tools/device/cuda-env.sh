@@ -43,6 +43,13 @@ done
 echo "library folders: ${libdirs[*]:-(the dynamic linker defaults)}"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xss4m -Xmx32g
   "-Dssam.commit=$(cat "$kit/COMMIT" 2>/dev/null || echo unknown)")
+# SSAM_JAVA_OPTS: extra JVM options for every step, e.g. the tuning settings
+#   SSAM_JAVA_OPTS="-Dssam.gpu.scanSplit=4 -Dssam.gpu.scanChunk=8" tools/device/profile.sh
+if [ -n "${SSAM_JAVA_OPTS:-}" ]; then
+  read -r -a extra <<< "$SSAM_JAVA_OPTS"
+  flags+=("${extra[@]}")
+  echo "extra JVM options: ${extra[*]}"
+fi
 status=0
 
 # step NAME SECONDS COMMAND...: runs COMMAND under a time limit; remembers the first failure.

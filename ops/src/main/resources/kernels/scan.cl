@@ -6,6 +6,7 @@
  * Compile-time parameters:
  *   SSAM_NSTATE  N, the state size (1..32): the state of one channel lives in private memory
  *   SSAM_GROUP   channels per work-group (64); all channels of a group share one batch index
+ *   SSAM_SPLIT   (optional) work-items per channel of scan_forward_split, dividing N
  *   SSAM_CHUNK   tokens per chunk (default 16): the forward stages a chunk's B and C rows in work-group
  *                memory; the backward checkpoints the state at every chunk start
  *
@@ -85,6 +86,87 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
         }
     }
 }
+
+#ifdef SSAM_SPLIT
+#define NPT (NS / SSAM_SPLIT)
+/*
+ * scan_forward with each channel's N states spread over SSAM_SPLIT work-items of NPT states each
+ * (compiled only with -DSSAM_SPLIT=S, S dividing N): work-group SSAM_GROUP * S, work-item
+ * lt = channel * S + part. Each work-item keeps its part of the state and writes its part of every
+ * token's sum_n C h to work-group memory; after each chunk the parts are added in order (part 0
+ * first) and the chunk's outputs written, channels fastest. Grid (ceil(E / SSAM_GROUP) SSAM_GROUP S, B).
+ */
+KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
+                               GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
+                               GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL float *out,
+                               GLOBAL float *lastState, int len, int dInner, int softplus) {
+    LOCAL float sB[SSAM_CHUNK * NS];
+    LOCAL float sC[SSAM_CHUNK * NS];
+    LOCAL float parts[SSAM_CHUNK * SSAM_GROUP * SSAM_SPLIT];
+    int lt = THREAD_ID(0);
+    int part = lt % SSAM_SPLIT;
+    int e0 = BLOCK_ID(0) * SSAM_GROUP;
+    int e = e0 + lt / SSAM_SPLIT;
+    int b = GLOBAL_ID(1);
+    int active = e < dInner;
+    int ec = active ? e : 0;
+    int n0 = part * NPT;
+    float a[NPT];
+    float h[NPT];
+#pragma unroll
+    for (int i = 0; i < NPT; i++) {
+        a[i] = A[ec * NS + n0 + i];
+        h[i] = 0.0f;
+    }
+    float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
+    for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
+        int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
+        BARRIER();
+        for (int i = lt; i < steps * NS; i += SSAM_GROUP * SSAM_SPLIT) {
+            sB[i] = Bm[(b * len + t0) * NS + i];
+            sC[i] = Cm[(b * len + t0) * NS + i];
+        }
+        BARRIER();
+        if (active) {
+            for (int k = 0; k < steps; k++) {
+                int ut = (b * len + t0 + k) * dInner + e;
+                float d = scan_step(delta[ut], bias, softplus);
+                float du = d * u[ut];
+                float acc = 0.0f;
+#pragma unroll
+                for (int i = 0; i < NPT; i++) {
+                    h[i] = fmaf(expf(d * a[i]), h[i], sB[k * NS + n0 + i] * du);
+                    acc = fmaf(sC[k * NS + n0 + i], h[i], acc);
+                }
+                parts[k * SSAM_GROUP * SSAM_SPLIT + lt] = acc;
+            }
+        }
+        BARRIER();
+        for (int idx = lt; idx < steps * SSAM_GROUP; idx += SSAM_GROUP * SSAM_SPLIT) {
+            int k = idx / SSAM_GROUP;
+            int c = idx - k * SSAM_GROUP;
+            int e2 = e0 + c;
+            if (e2 < dInner) {
+                float acc = 0.0f;
+                for (int p = 0; p < SSAM_SPLIT; p++) {
+                    acc += parts[k * SSAM_GROUP * SSAM_SPLIT + c * SSAM_SPLIT + p];
+                }
+                int ut = (b * len + t0 + k) * dInner + e2;
+                if (Dv != 0) {
+                    acc = fmaf(Dv[e2], u[ut], acc);
+                }
+                out[ut] = z != 0 ? acc * ssam_silu(z[ut]) : acc;
+            }
+        }
+    }
+    if (active && lastState != 0) {
+#pragma unroll
+        for (int i = 0; i < NPT; i++) {
+            lastState[(b * dInner + e) * NS + n0 + i] = h[i];
+        }
+    }
+}
+#endif
 
 /*
  * Backward of sum(y * gout) for one (batch, channel): a forward pass stores the state at every

@@ -35,9 +35,31 @@ final class ScanGpu {
      * recomputed chunk in private memory and store more checkpoints).
      */
     static final int CHUNK = chunk(System.getProperty("ssam.gpu.scanChunk"));
+    /**
+     * Work-items per channel of the forward scan: 1 (one work-item holds a channel's whole state),
+     * or the system property {@code ssam.gpu.scanSplit} (1 to 8; a tuning experiment: the states
+     * spread over that many work-items, {@code scan_forward_split}, where it divides N).
+     */
+    static final int SPLIT = split(System.getProperty("ssam.gpu.scanSplit"));
     private static final int REDUCE_GROUP = 64;
 
     private ScanGpu() {
+    }
+
+    /** The forward's work-items per channel for a {@code ssam.gpu.scanSplit} setting (null: 1). */
+    static int split(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return 1;
+        }
+        try {
+            int s = Integer.parseInt(setting.trim());
+            if (s >= 1 && s <= 8) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("ssam.gpu.scanSplit is '" + setting + "', expected a whole number from 1 to 8");
     }
 
     /** The checkpoint interval for a {@code ssam.gpu.scanChunk} setting (null: 16). */
@@ -70,7 +92,11 @@ final class ScanGpu {
     }
 
     private static GpuProgram program(GpuSession s, Dims d) {
-        return s.program(SRC, "-DSSAM_NSTATE=" + d.dState() + " -DSSAM_CHUNK=" + CHUNK);
+        return s.program(SRC, defines(d));
+    }
+
+    private static String defines(Dims d) {
+        return "-DSSAM_NSTATE=" + d.dState() + " -DSSAM_CHUNK=" + CHUNK;
     }
 
     /** The scan inputs on the device (absent optional inputs are null buffers). */
@@ -83,15 +109,25 @@ final class ScanGpu {
     }
 
     static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState) {
+        forward(gpu, d, in, out, lastState, d.dState() % SPLIT == 0 ? SPLIT : 1);
+    }
+
+    /** The forward with {@code split} work-items per channel (1: {@code scan_forward}); split divides N. */
+    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, int split) {
         requireSupported(d, gpu.name());
+        if (split < 1 || d.dState() % split != 0) {
+            throw new IllegalArgumentException(SelectiveScan.OP + ": " + split + " work-items per channel do not divide "
+                    + "dState " + d.dState());
+        }
         try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
-            GpuProgram p = program(s, d);
+            GpuProgram p = split == 1 ? program(s, d) : s.program(SRC, defines(d) + " -DSSAM_SPLIT=" + split);
             Device g = Device.of(s, in);
             GpuBuffer y = s.out(out);
             GpuBuffer last = lastState == null ? null : s.out(lastState);
-            s.launch2d(p, "scan_forward", d.dInner(), d.batch(), GROUP, 1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias,
-                    y, last,
-                    d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0);
+            long channels = (long) (d.dInner() + GROUP - 1) / GROUP * GROUP;
+            s.launch2d(p, split == 1 ? "scan_forward" : "scan_forward_split", channels * split, d.batch(), GROUP * split,
+                    1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias, y, last, d.len(), d.dInner(),
+                    in.deltaSoftplus() ? 1 : 0);
         }
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The {@code ssam.gpu.scanChunk} setting of the GPU scan's checkpoint interval. */
+/** The GPU scan's tuning settings: {@code ssam.gpu.scanChunk} (checkpoint interval), {@code ssam.gpu.scanSplit}. */
 class ScanGpuChunkTest {
     @Test
     void defaultsTo16AndTakesWholeNumbersFrom1To64() {
@@ -18,6 +18,17 @@ class ScanGpuChunkTest {
         for (String bad : new String[] {"0", "65", "-3", "eight", "8.5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanGpu.chunk(bad));
             assertTrue(e.getMessage().contains("ssam.gpu.scanChunk is '" + bad + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void splitDefaultsTo1AndTakesWholeNumbersFrom1To8() {
+        assertEquals(1, ScanGpu.split(null));
+        assertEquals(4, ScanGpu.split("4"));
+        assertEquals(8, ScanGpu.split(" 8"));
+        for (String bad : new String[] {"0", "9", "four", "-1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanGpu.split(bad));
+            assertTrue(e.getMessage().contains("ssam.gpu.scanSplit is '" + bad + "'"), e.getMessage());
         }
     }
 }

@@ -38,6 +38,10 @@ class SelectiveScanTest {
         return BackendUnderTest.againstRef();
     }
 
+    static Stream<BackendUnderTest> gpus() {
+        return Stream.of(BackendUnderTest.OPENCL, BackendUnderTest.CUDA);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void forwardMatchesRef(BackendUnderTest b, ScanCase c) {
@@ -60,6 +64,48 @@ class SelectiveScanTest {
         out.assertGuardsIntact("out");
         state.assertGuardsIntact("lastState");
         ScanCase.assertUnchanged(before, in);
+    }
+
+    /**
+     * The GPU forward with each channel's states spread over several work-items
+     * ({@code scan_forward_split}, the {@code ssam.gpu.scanSplit} experiment) on every parity case
+     * whose state size the split divides, against Ref.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gpus")
+    void splitForwardMatchesRefOnGpus(BackendUnderTest b) {
+        Backend.Gpu gpu = (Backend.Gpu) b.backend();
+        int ran = 0;
+        for (ScanCase c : ScanCase.parityCases()) {
+            for (int split : new int[] {2, 3, 4, 8}) {
+                if (c.dState() % split != 0) {
+                    continue;
+                }
+                Inputs in = c.inputs(SEED + 31L * c.hashCode() + split);
+                Tensor expected = Tensor.zeros(c.batch(), c.len(), c.dInner());
+                Tensor expectedState = c.lastState() ? Tensor.zeros(c.batch(), c.dInner(), c.dState()) : null;
+                SelectiveScan.forward(Backend.ref(), in, expected, expectedState);
+                GuardedTensor out = GuardedTensor.zeros(c.batch(), c.len(), c.dInner());
+                out.tensor().fill(7.5f);
+                GuardedTensor state = GuardedTensor.zeros(c.batch(), c.dInner(), c.dState());
+                state.tensor().fill(7.5f);
+                SelectiveScan.Dims dims = SelectiveScan.check(in, out.tensor(), c.lastState() ? state.tensor() : null);
+                ScanGpu.forward(gpu, dims, in, out.tensor(), c.lastState() ? state.tensor() : null, split);
+                TensorCompare.assertClose(c + " split " + split + " out", expected, out.tensor(), b.vsRefReduction());
+                if (c.lastState()) {
+                    TensorCompare.assertClose(c + " split " + split + " lastState", expectedState, state.tensor(),
+                            b.vsRefReduction());
+                }
+                out.assertGuardsIntact("out");
+                state.assertGuardsIntact("lastState");
+                ran++;
+            }
+        }
+        assertTrue(ran >= 20, "split cases run: " + ran);
+        SelectiveScan.Dims odd = new SelectiveScan.Dims(1, 1, 1, 24);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ScanGpu.forward(gpu, odd, null, null, null, 5));
+        assertTrue(e.getMessage().contains("5 work-items per channel do not divide dState 24"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} {1}")
