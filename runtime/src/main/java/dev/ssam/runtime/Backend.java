@@ -39,6 +39,25 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
     default void close() {
     }
 
+    /**
+     * Runs {@code body} for every index of {@code [0, n)}: spread over the threads of a Cpu backend
+     * that has several (contiguous ranges, {@link Parallel#forRange}), in order on any other. For
+     * host work on independent items (clips, windows), not for kernels.
+     */
+    static void forEachIndex(Backend backend, int n, java.util.function.IntConsumer body) {
+        if (backend instanceof Cpu cpu && cpu.threads() > 1 && n > 1) {
+            cpu.parallel().forRange(n, (from, to, worker) -> {
+                for (int i = from; i < to; i++) {
+                    body.accept(i);
+                }
+            });
+        } else {
+            for (int i = 0; i < n; i++) {
+                body.accept(i);
+            }
+        }
+    }
+
     /** The scalar reference backend (single-threaded). */
     static Backend ref() {
         return Ref.INSTANCE;
@@ -150,6 +169,18 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
     sealed interface Gpu extends Backend permits OpenCl, Cuda {
         /** The device ops run on. */
         GpuContext context();
+
+        /** 1: one host thread drives the device. */
+        @Override
+        default int threads() {
+            return 1;
+        }
+
+        /** Frees the device buffers cached by the context's pool; the shared context, its programs and resident copies stay. */
+        @Override
+        default void close() {
+            context().trim();
+        }
     }
 
     /**
@@ -173,18 +204,6 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
         @Override
         public String name() {
             return "opencl";
-        }
-
-        /** 1: one host thread drives the device. */
-        @Override
-        public int threads() {
-            return 1;
-        }
-
-        /** Frees the device buffers cached in the pool; the shared context and its programs stay. */
-        @Override
-        public void close() {
-            context.trim();
         }
 
         @Override
@@ -215,18 +234,6 @@ public sealed interface Backend extends AutoCloseable permits Backend.Ref, Backe
         @Override
         public String name() {
             return "cuda";
-        }
-
-        /** 1: one host thread drives the device. */
-        @Override
-        public int threads() {
-            return 1;
-        }
-
-        /** Frees the device buffers cached by the allocator; the shared context and its modules stay. */
-        @Override
-        public void close() {
-            context.trim();
         }
 
         @Override

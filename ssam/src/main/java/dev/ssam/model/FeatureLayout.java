@@ -47,9 +47,7 @@ public final class FeatureLayout {
      */
     public static void toFrames(Backend backend, SsamConfig c, Tensor tokens, Tensor out) {
         int skip = check("toFrames", "tokens", c, tokens);
-        Shapes.require("FeatureLayout.toFrames", "out", out, Shapes.names("batch", "frames", "featureDim"),
-                tokens.dim(0), c.gridFrames(), c.featureDim());
-        Shapes.requireDistinct("FeatureLayout.toFrames", "out", out, "tokens", tokens);
+        // out's shape and its distinctness from tokens are checked by the op
         Gather.tokensToFrames(backend, tokens, skip, c.gridFrames(), c.gridBins(), out);
     }
 

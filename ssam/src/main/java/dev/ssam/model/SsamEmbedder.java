@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * The public embedding API: load a model once, then turn audio into scene and timestamp
@@ -157,7 +156,7 @@ public final class SsamEmbedder {
             Arrays.fill(stageOf, stageStart[st], stageStart[st + 1], st);
         }
         ClipEmbedding[] result = new ClipEmbedding[n];
-        forEachClip(n, i -> {
+        Backend.forEachIndex(frontEnd, n, i -> {
             int pad = windows[i] * t - frames[i];
             int kept = windows[i] * framesPerWindow - (framesPerWindow * pad) / t;
             double durationMs = 1000.0 * waves.get(i).length / LogMel.SAMPLE_RATE;
@@ -218,21 +217,6 @@ public final class SsamEmbedder {
             ioBuffers.set(io);
         }
         return io;
-    }
-
-    /** Runs {@code body} for clips 0..n-1, spread over the front end's threads where it has several. */
-    private void forEachClip(int n, IntConsumer body) {
-        if (frontEnd instanceof Backend.Cpu cpu && cpu.threads() > 1 && n > 1) {
-            cpu.parallel().forRange(n, (from, to, worker) -> {
-                for (int i = from; i < to; i++) {
-                    body.accept(i);
-                }
-            });
-        } else {
-            for (int i = 0; i < n; i++) {
-                body.accept(i);
-            }
-        }
     }
 
     /**

@@ -1,9 +1,7 @@
 package dev.ssam.tools;
 
-import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.io.Json;
 import dev.ssam.tasks.bench.BenchResult;
-import dev.ssam.tasks.bench.GpuProfiling;
 import picocli.CommandLine.Command;
 
 import java.io.BufferedReader;
@@ -66,26 +64,6 @@ public final class BenchCommand implements Runnable {
             return System.getProperty("os.arch");
         }
         return System.getProperty("os.arch");
-    }
-
-    /** Steps timed under a GPU profile. */
-    private static final int PROFILE_STEPS = 3;
-    /** Profile lines printed per case, most time first. */
-    private static final int PROFILE_LINES = 60;
-
-    /**
-     * For {@code --profile}: on a GPU backend, prints where {@code step}'s time goes
-     * ({@link GpuProfiling}); on another backend, one line saying there is no GPU profile.
-     */
-    static void profile(PrintWriter out, Backend b, String bench, Runnable step, String commit) {
-        if (b instanceof Backend.Gpu gpu) {
-            for (BenchResult r : GpuProfiling.profile(gpu, bench, step, PROFILE_STEPS, PROFILE_LINES)) {
-                print(out, r, commit);
-            }
-        } else {
-            print(out, BenchResult.of("gpu_profile").with("bench", bench).with("device", b.name())
-                    .with("note", "--profile times GPU work; " + b.name() + " has none"), commit);
-        }
     }
 
     /** Prints {@code r} as one JSON line with commit and machine appended. */

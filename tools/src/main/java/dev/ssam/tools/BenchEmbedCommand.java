@@ -43,12 +43,8 @@ public final class BenchEmbedCommand implements Runnable {
     @Option(names = "--device", defaultValue = "cpu", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     DeviceOptions.Device device = DeviceOptions.Device.cpu;
 
-    @Option(names = "--tf32", description = "With --device cuda: matrix products on TF32 tensor cores (default: full fp32).")
-    boolean tf32;
-
-    @Option(names = "--profile", description = "On a GPU device, after the timing: the device traffic of one step and "
-            + "where a profiled step's time goes, per op and kernel (gpu_step and gpu_profile lines).")
-    boolean profile;
+    @picocli.CommandLine.Mixin
+    BenchGpuOptions gpu = new BenchGpuOptions();
 
     @Option(names = "--seconds", defaultValue = "3.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -65,20 +61,18 @@ public final class BenchEmbedCommand implements Runnable {
         String commit = BenchCommand.commit();
         for (int t : threads) {
             try (Backend b = Backend.parse(device.name(), t)) {
-                DeviceOptions.applyTf32(spec.commandLine(), b, tf32);
+                gpu.apply(b);
                 int windowBatch = this.windowBatch != null ? this.windowBatch : SsamEmbedder.defaultWindowBatch(b);
                 if (windowBatch < 1) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--window-batch is "
                             + windowBatch + ", expected at least 1");
                 }
                 for (int batch : batches) {
-                    BenchCommand.print(out, EmbedBenchmark.run(params, b, batch, windowBatch, clipSeconds, Math.min(2, seconds), seconds)
-                            .with("weights", model == null ? "random-init" : model.toString()).with("tf32", tf32), commit);
-                    if (profile) {
-                        Runnable embedAll = EmbedBenchmark.workload(params, b, batch, windowBatch, clipSeconds);
-                        embedAll.run();
-                        BenchCommand.profile(out, b, "embed batch " + batch, embedAll, commit);
-                    }
+                    Runnable embedAll = EmbedBenchmark.workload(params, b, batch, windowBatch, clipSeconds);
+                    BenchCommand.print(out, EmbedBenchmark.run(embedAll, params, b, batch, windowBatch, clipSeconds,
+                                    Math.min(2, seconds), seconds)
+                            .with("weights", model == null ? "random-init" : model.toString()).with("tf32", gpu.tf32), commit);
+                    gpu.profile(out, b, "embed batch " + batch, embedAll, commit);
                 }
             }
         }

@@ -30,12 +30,8 @@ public final class BenchTrainCommand implements Runnable {
     @Option(names = "--device", defaultValue = "cpu", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     DeviceOptions.Device device = DeviceOptions.Device.cpu;
 
-    @Option(names = "--tf32", description = "With --device cuda: matrix products on TF32 tensor cores (default: full fp32).")
-    boolean tf32;
-
-    @Option(names = "--profile", description = "On a GPU device, after the timing: the device traffic of one step and "
-            + "where a profiled step's time goes, per op and kernel (gpu_step and gpu_profile lines).")
-    boolean profile;
+    @picocli.CommandLine.Mixin
+    BenchGpuOptions gpu = new BenchGpuOptions();
 
     @Option(names = "--seconds", defaultValue = "5.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -47,16 +43,13 @@ public final class BenchTrainCommand implements Runnable {
         for (SsamConfig.Preset preset : configs) {
             for (int t : threads) {
                 try (Backend b = Backend.parse(device.name(), t)) {
-                    DeviceOptions.applyTf32(spec.commandLine(), b, tf32);
+                    gpu.apply(b);
                     for (int batch : batches) {
-                        BenchCommand.print(out, TrainBench.run(b, preset.config(), batch, Math.min(3, seconds), seconds)
-                                .with("tf32", tf32), commit);
-                        if (profile) {
-                            TrainBench.Step step = new TrainBench.Step(b, preset.config(), batch);
-                            step.run();
-                            BenchCommand.profile(out, b, "train_step " + preset.config().presetName() + " batch " + batch,
-                                    step, commit);
-                        }
+                        TrainBench.Step step = new TrainBench.Step(b, preset.config(), batch);
+                        BenchCommand.print(out, TrainBench.run(step, Math.min(3, seconds), seconds)
+                                .with("tf32", gpu.tf32), commit);
+                        gpu.profile(out, b, "train_step " + preset.config().presetName() + " batch " + batch, step,
+                                commit);
                     }
                 }
             }

@@ -249,23 +249,12 @@ public final class LogMel {
         }
         float[] o = out.data();
         int base = out.offset();
-        java.util.function.IntConsumer clip = i -> {
+        Backend.forEachIndex(backend, waves.size(), i -> {
             Tensor m = mels.get(i);
             normalize(m, m, mode);
             System.arraycopy(m.data(), m.offset(), o, base + at[i], m.size());
             java.util.Arrays.fill(o, base + at[i] + m.size(), base + at[i] + windows[i] * windowFloats, 0f);
-        };
-        if (backend instanceof Backend.Cpu cpu && cpu.threads() > 1 && waves.size() > 1) {
-            cpu.parallel().forRange(waves.size(), (from, to, worker) -> {
-                for (int i = from; i < to; i++) {
-                    clip.accept(i);
-                }
-            });
-        } else {
-            for (int i = 0; i < waves.size(); i++) {
-                clip.accept(i);
-            }
-        }
+        });
     }
 
     /** Holder of the GPU backends' host front end (created on first use). */

@@ -63,17 +63,8 @@ final class LogMelGpu {
         }
         float[] seg = new float[w * segLen];
         float[] real = new float[w];
-        if (host instanceof Backend.Cpu cpu && clips > 1) {
-            cpu.parallel().forRange(clips, (from, to, worker) -> {
-                for (int i = from; i < to; i++) {
-                    gather(waves.get(i), frames[i], windows[i], t, segLen, seg, real, firstWindow[i]);
-                }
-            });
-        } else {
-            for (int i = 0; i < clips; i++) {
-                gather(waves.get(i), frames[i], windows[i], t, segLen, seg, real, firstWindow[i]);
-            }
-        }
+        Backend.forEachIndex(host, clips,
+                i -> gather(waves.get(i), frames[i], windows[i], t, segLen, seg, real, firstWindow[i]));
         try (GpuSession s = gpu.session(LogMel.WINDOWS)) {
             GpuProgram p = s.program(SRC, null);
             GpuBuffer o = s.out(out);

@@ -185,8 +185,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     @Override
     protected void trimPool() {
         bind();
-        drain(OP);
-        pool.trim();
+        pool.trim();   // each free waits for the stream first (CuBufferPool)
     }
 
     /** Makes this context current on the calling thread. Caller holds the lock. */

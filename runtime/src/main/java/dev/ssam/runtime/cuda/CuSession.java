@@ -136,8 +136,11 @@ public final class CuSession extends AbstractGpuSession<CuBuffer> {
         return false;
     }
 
-    /** A GEMM's name in a profile: the call, transposes and shape, e.g. {@code sgemm NT 50x192x1152}. */
-    private static String gemmName(String call, boolean transA, boolean transB, int m, int n, int k, int batch) {
+    /** A GEMM's name in a profile: the call, transposes and shape, e.g. {@code sgemm NT 50x192x1152} (just the call when not profiling). */
+    private String gemmName(String call, boolean transA, boolean transB, int m, int n, int k, int batch) {
+        if (!profiling()) {
+            return call;
+        }
         return call + " " + (transA ? 'T' : 'N') + (transB ? 'T' : 'N') + " " + m + "x" + n + "x" + k
                 + (batch > 1 ? " x" + batch : "");
     }

@@ -177,6 +177,11 @@ public abstract class AbstractGpuSession<B extends GpuBuffer> implements GpuSess
         return result;
     }
 
+    /** Whether the context is profiling (so a caller builds a costly {@link #profiled} name only then). */
+    protected final boolean profiling() {
+        return context.profile() != null;
+    }
+
     /** A temporary device copy of {@code a[off, off + len)}. */
     protected B upload(float[] a, int off, int len) {
         B b = alloc(len);

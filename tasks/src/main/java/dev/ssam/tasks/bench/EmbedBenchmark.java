@@ -23,7 +23,13 @@ public final class EmbedBenchmark {
      */
     public static BenchResult run(SsamParams params, Backend backend, int batch, int windowBatch, double seconds,
                                   double warmupSeconds, double minSeconds) {
-        Runnable embedAll = workload(params, backend, batch, windowBatch, seconds);
+        return run(workload(params, backend, batch, windowBatch, seconds), params, backend, batch, windowBatch, seconds,
+                warmupSeconds, minSeconds);
+    }
+
+    /** As above, timing {@code embedAll}, a {@link #workload} of the same arguments built by the caller (who may use it again). */
+    public static BenchResult run(Runnable embedAll, SsamParams params, Backend backend, int batch, int windowBatch,
+                                  double seconds, double warmupSeconds, double minSeconds) {
         Timing t = Timing.measure(embedAll, warmupSeconds, 3, minSeconds);
         return BenchResult.of("embed").with("model", params.config().presetName()).with("device", backend.name())
                 .with("threads", backend.threads()).with("batch", batch).with("window_batch", windowBatch).with("clip_s", seconds)

@@ -44,11 +44,16 @@ public final class TrainBench {
      *         spread, reps, loss, warmup_s, peak_rss_mb
      */
     public static BenchResult run(Backend backend, SsamConfig config, int batch, double warmupSeconds, double minSeconds) {
-        Step s = new Step(backend, config, batch);
+        return run(new Step(backend, config, batch), warmupSeconds, minSeconds);
+    }
+
+    /** {@link #run(Backend, SsamConfig, int, double, double)} on a step built by the caller (who may use it again). */
+    public static BenchResult run(Step s, double warmupSeconds, double minSeconds) {
         double warm = Timing.warmUp(s::run, warmupSeconds, MAX_WARMUP_SECONDS);
         Timing t = Timing.measure(s::run, 0, 3, minSeconds);
-        return BenchResult.of("train_step").with("model", config.presetName()).with("device", backend.name())
-                .with("threads", backend.threads()).with("batch", batch)
+        int batch = s.x.dim(0);
+        return BenchResult.of("train_step").with("model", s.params.config().presetName()).with("device", s.backend.name())
+                .with("threads", s.backend.threads()).with("batch", batch)
                 .with("clips_per_s", BenchResult.round(batch / t.medianSeconds(), 3))
                 .with("ms_per_clip", BenchResult.round(t.medianSeconds() * 1e3 / batch, 2)).with(t)
                 .with("loss", BenchResult.round(s.lastLoss, 5)).with("warmup_s", BenchResult.round(warm, 1))
