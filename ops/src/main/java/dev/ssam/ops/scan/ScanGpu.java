@@ -48,34 +48,29 @@ final class ScanGpu {
 
     /** The forward's work-items per channel for a {@code ssam.gpu.scanSplit} setting (null: 1). */
     static int split(String setting) {
-        if (setting == null || setting.isBlank()) {
-            return 1;
-        }
-        try {
-            int s = Integer.parseInt(setting.trim());
-            if (s >= 1 && s <= 8) {
-                return s;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("ssam.gpu.scanSplit is '" + setting + "', expected a whole number from 1 to 8");
+        return wholeNumber("ssam.gpu.scanSplit", setting, 1, 1, 8);
     }
 
     /** The checkpoint interval for a {@code ssam.gpu.scanChunk} setting (null: 16). */
     static int chunk(String setting) {
+        return wholeNumber("ssam.gpu.scanChunk", setting, 16, 1, 64);
+    }
+
+    /** A tuning setting: {@code fallback} when unset or blank, else a whole number in [min, max] or an error naming it. */
+    private static int wholeNumber(String name, String setting, int fallback, int min, int max) {
         if (setting == null || setting.isBlank()) {
-            return 16;
+            return fallback;
         }
         try {
-            int c = Integer.parseInt(setting.trim());
-            if (c >= 1 && c <= 64) {
-                return c;
+            int v = Integer.parseInt(setting.trim());
+            if (v >= min && v <= max) {
+                return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("ssam.gpu.scanChunk is '" + setting + "', expected a whole number from 1 to 64");
+        throw new IllegalArgumentException(name + " is '" + setting + "', expected a whole number from " + min + " to "
+                + max);
     }
 
     /** Why this backend cannot run {@code d}, or null when it can. */
