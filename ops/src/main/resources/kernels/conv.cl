@@ -5,61 +5,105 @@
  * only the SiLU's expf can differ from it.
  */
 
-/* pre[b,t,c] = bias[c] + sum_j w[c,j] x[b, t-(K-1)+j, c], zero before time 0. */
-DEVICE float conv_pre(GLOBAL const float *x, GLOBAL const float *w, GLOBAL const float *bias, int b, int t, int c,
-                      int len, int channels, int taps) {
-    float acc = bias != 0 ? bias[c] : 0.0f;
-    for (int j = 0; j < taps; j++) {
-        int s = t - (taps - 1) + j;
-        if (s >= 0) {
-            acc += w[c * taps + j] * x[(b * len + s) * channels + c];
+#ifndef CONV_TAPS
+#error "conv.cl needs -DCONV_TAPS=<K>"
+#endif
+/* Consecutive tokens of one channel per work-item of conv_tile and conv_grad_x. */
+#define CONV_TOKENS 8
+
+/*
+ * One work-item per (batch, tile of CONV_TOKENS tokens, channel), channel fastest; grid 1-D over
+ * B * ceil(L / CONV_TOKENS) * E. Sets *b, *t0, *c and returns whether the work-item has a tile.
+ */
+DEVICE int conv_tile_of(int id, int batch, int len, int channels, int *b, int *t0, int *c) {
+    int tiles = (len + CONV_TOKENS - 1) / CONV_TOKENS;
+    int row = id / channels;
+    *c = id - row * channels;
+    *b = row / tiles;
+    *t0 = (row - *b * tiles) * CONV_TOKENS;
+    return *b < batch;
+}
+
+/*
+ * pre[b,t,c] = bias[c] + sum_j w[c,j] x[b, t-(K-1)+j, c] (zero before time 0) over a tile, the K
+ * inputs a token needs held in registers and slid along the tile (each x read once, plus K - 1).
+ * gout NULL: out = [SiLU](pre), the forward. Otherwise out = dLoss/dpre = gout SiLU'(pre), or gout
+ * without the SiLU (the backward's first step). All (B, L, E).
+ */
+KERNEL void conv_tile(GLOBAL const float *x, GLOBAL const float *w, GLOBAL const float *bias,
+                      GLOBAL const float *gout, GLOBAL float *out, int batch, int len, int channels, int silu) {
+    int b;
+    int t0;
+    int c;
+    if (conv_tile_of(GLOBAL_ID(0), batch, len, channels, &b, &t0, &c)) {
+        float wc[CONV_TAPS];
+        float win[CONV_TAPS];
+#pragma unroll
+        for (int j = 0; j < CONV_TAPS; j++) {
+            wc[j] = w[c * CONV_TAPS + j];
+            int s = t0 - (CONV_TAPS - 1) + j;
+            win[j] = j < CONV_TAPS - 1 && s >= 0 ? x[(b * len + s) * channels + c] : 0.0f;
         }
-    }
-    return acc;
-}
-
-/* out = [SiLU](pre); one work-item per output element (B*L*E). */
-KERNEL void conv_forward(GLOBAL const float *x, GLOBAL const float *w, GLOBAL const float *bias, GLOBAL float *out,
-                         int batch, int len, int channels, int taps, int silu) {
-    int i = GLOBAL_ID(0);
-    if (i < batch * len * channels) {
-        int c = i % channels;
-        int t = (i / channels) % len;
-        int b = i / (channels * len);
-        float pre = conv_pre(x, w, bias, b, t, c, len, channels, taps);
-        out[i] = silu ? ssam_silu(pre) : pre;
-    }
-}
-
-/* g = dLoss/dpre = gout * SiLU'(pre) (pre recomputed), or gout without the SiLU; (B*L*E). */
-KERNEL void conv_grad_pre(GLOBAL const float *x, GLOBAL const float *w, GLOBAL const float *bias,
-                          GLOBAL const float *gout, GLOBAL float *g, int batch, int len, int channels, int taps,
-                          int silu) {
-    int i = GLOBAL_ID(0);
-    if (i < batch * len * channels) {
-        int c = i % channels;
-        int t = (i / channels) % len;
-        int b = i / (channels * len);
-        g[i] = silu ? gout[i] * ssam_silu_grad(conv_pre(x, w, bias, b, t, c, len, channels, taps)) : gout[i];
-    }
-}
-
-/* gx[b,s,c] = sum_j w[c,j] g[b, s+(K-1)-j, c] over the outputs s feeds; (B*L*E). */
-KERNEL void conv_grad_x(GLOBAL const float *w, GLOBAL const float *g, GLOBAL float *gx, int batch, int len,
-                        int channels, int taps) {
-    int i = GLOBAL_ID(0);
-    if (i < batch * len * channels) {
-        int c = i % channels;
-        int s = (i / channels) % len;
-        int b = i / (channels * len);
-        float acc = 0.0f;
-        for (int j = 0; j < taps; j++) {
-            int t = s + (taps - 1) - j;
-            if (t < len) {
-                acc += w[c * taps + j] * g[(b * len + t) * channels + c];
+        float b0 = bias != 0 ? bias[c] : 0.0f;
+        int end = t0 + CONV_TOKENS < len ? t0 + CONV_TOKENS : len;
+        for (int t = t0; t < end; t++) {
+            int i = (b * len + t) * channels + c;
+            win[CONV_TAPS - 1] = x[i];
+            float acc = b0;
+#pragma unroll
+            for (int j = 0; j < CONV_TAPS; j++) {
+                if (t - (CONV_TAPS - 1) + j >= 0) {
+                    acc += wc[j] * win[j];
+                }
+            }
+            if (gout == 0) {
+                out[i] = silu ? ssam_silu(acc) : acc;
+            } else {
+                out[i] = silu ? gout[i] * ssam_silu_grad(acc) : gout[i];
+            }
+#pragma unroll
+            for (int j = 0; j < CONV_TAPS - 1; j++) {
+                win[j] = win[j + 1];
             }
         }
-        gx[i] = acc;
+    }
+}
+
+/*
+ * gx[b,s,c] = sum_j w[c,j] g[b, s+(K-1)-j, c] over the outputs s feeds (t < L), a tile per work-item
+ * as conv_tile, its K values of g slid along the tile; (B, L, E).
+ */
+KERNEL void conv_grad_x(GLOBAL const float *w, GLOBAL const float *g, GLOBAL float *gx, int batch, int len,
+                        int channels) {
+    int b;
+    int t0;
+    int c;
+    if (conv_tile_of(GLOBAL_ID(0), batch, len, channels, &b, &t0, &c)) {
+        float wc[CONV_TAPS];
+        float win[CONV_TAPS]; /* win[j] = g at time s + (K-1) - j */
+#pragma unroll
+        for (int j = 0; j < CONV_TAPS; j++) {
+            wc[j] = w[c * CONV_TAPS + j];
+            int t = t0 + (CONV_TAPS - 1) - j;
+            win[j] = j > 0 && t < len ? g[(b * len + t) * channels + c] : 0.0f;
+        }
+        int end = t0 + CONV_TOKENS < len ? t0 + CONV_TOKENS : len;
+        for (int s = t0; s < end; s++) {
+            int ahead = s + (CONV_TAPS - 1);
+            win[0] = ahead < len ? g[(b * len + ahead) * channels + c] : 0.0f;
+            float acc = 0.0f;
+#pragma unroll
+            for (int j = 0; j < CONV_TAPS; j++) {
+                if (s + (CONV_TAPS - 1) - j < len) {
+                    acc += wc[j] * win[j];
+                }
+            }
+            gx[(b * len + s) * channels + c] = acc;
+#pragma unroll
+            for (int j = CONV_TAPS - 1; j > 0; j--) {
+                win[j] = win[j - 1];
+            }
+        }
     }
 }
 

@@ -35,24 +35,25 @@ KERNEL void ew_fill(GLOBAL float *out, float value, int n) {
     }
 }
 
-/* out[m, i] = x[m, i] + v[i]; x, out: (rows, width), v: (width). Grid (width, rows). */
+/* out[m, i] = x[m, i] + v[i]; x, out: (rows, width), v: (width). One work-item per element (rows * width). */
 KERNEL void ew_add_row(GLOBAL const float *x, GLOBAL const float *v, GLOBAL float *out, int rows, int width) {
-    int i = GLOBAL_ID(0);
-    int m = GLOBAL_ID(1);
-    if (i < width && m < rows) {
-        out[m * width + i] = x[m * width + i] + v[i];
+    int k = GLOBAL_ID(0);
+    if (k < rows * width) {
+        out[k] = x[k] + v[k % width];
     }
 }
 
 /*
  * dst[m, dstCol + i] = src[m, srcCol + i] for i < width: src (rows, srcWidth), dst (rows, dstWidth);
- * the other columns of dst are not written. Grid (width, rows).
+ * the other columns of dst are not written. One work-item per copied element (rows * width), so a
+ * narrow block of columns leaves no work-item idle.
  */
 KERNEL void ew_columns(GLOBAL const float *src, GLOBAL float *dst, int rows, int srcWidth, int srcCol,
                        int dstWidth, int dstCol, int width) {
-    int i = GLOBAL_ID(0);
-    int m = GLOBAL_ID(1);
-    if (i < width && m < rows) {
+    int k = GLOBAL_ID(0);
+    if (k < rows * width) {
+        int m = k / width;
+        int i = k - m * width;
         dst[m * dstWidth + dstCol + i] = src[m * srcWidth + srcCol + i];
     }
 }

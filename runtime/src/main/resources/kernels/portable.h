@@ -17,7 +17,7 @@
  *  5. Indices: THREAD_ID(d), BLOCK_ID(d), BLOCK_DIM(d), GRID_DIM(d) (in groups) and GLOBAL_ID(d),
  *     d a literal 0, 1 or 2; all are int. Global sizes are rounded up to whole groups by the host,
  *     so kernels bound-check their indices.
- *  6. Math uses the C99 float names expf, logf, log1pf, sqrtf, fabsf, fmaf, fmaxf, fminf,
+ *  6. Math uses the C99 float names expf, exp2f, logf, log1pf, sqrtf, fabsf, fmaf, fmaxf, fminf,
  *     copysignf (mapped below to the OpenCL built-ins); float literals carry the f suffix; no
  *     double arithmetic.
  *  7. Helpers are `DEVICE float name(...)`. C99 only: no overloading, templates, references,
@@ -50,6 +50,7 @@
 #define GRID_DIM(d) ((int) get_num_groups(d))
 #define GLOBAL_ID(d) ((int) get_global_id(d))
 #define expf(x) exp(x)
+#define exp2f(x) exp2(x)
 #define logf(x) log(x)
 #define log1pf(x) log1p(x)
 #define sqrtf(x) sqrt(x)

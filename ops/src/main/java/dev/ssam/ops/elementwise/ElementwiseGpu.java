@@ -14,9 +14,6 @@ import dev.ssam.runtime.gpu.KernelSource;
 final class ElementwiseGpu {
     private static final KernelSource SRC = KernelSource.load(ElementwiseGpu.class, "elementwise.cl");
     private static final int GROUP = 256;
-    /** Work-group of the 2-D (width, rows) kernels. */
-    private static final int GROUP_X = 64;
-    private static final int GROUP_Y = 4;
 
     private ElementwiseGpu() {
     }
@@ -59,7 +56,7 @@ final class ElementwiseGpu {
     static void addRow(GpuContext gpu, Elementwise.Dims d, Tensor x, Tensor v, Tensor out) {
         try (GpuSession s = gpu.session("addRow")) {
             GpuProgram p = s.program(SRC, null);
-            s.launch2d(p, "ew_add_row", d.width(), d.rows(), GROUP_X, GROUP_Y, s.in(x), s.in(v), s.out(out), d.rows(),
+            s.launch1d(p, "ew_add_row", (long) d.width() * d.rows(), GROUP, s.in(x), s.in(v), s.out(out), d.rows(),
                     d.width());
         }
     }
@@ -69,7 +66,7 @@ final class ElementwiseGpu {
                         int dstWidth, int dstCol, int width) {
         try (GpuSession s = gpu.session("split/concat")) {
             GpuProgram p = s.program(SRC, null);
-            s.launch2d(p, "ew_columns", width, d.rows(), GROUP_X, GROUP_Y, s.in(src),
+            s.launch1d(p, "ew_columns", (long) width * d.rows(), GROUP, s.in(src),
                     width == dstWidth ? s.out(dst) : s.inOut(dst), d.rows(), srcWidth, srcCol, dstWidth, dstCol, width);
         }
     }

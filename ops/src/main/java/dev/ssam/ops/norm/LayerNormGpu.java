@@ -8,15 +8,19 @@ import dev.ssam.runtime.gpu.GpuSession;
 import dev.ssam.runtime.gpu.KernelSource;
 
 /**
- * {@link LayerNorm} on a GPU device ({@code kernels/layernorm.cl}): one work-group per row with a
- * work-group-memory reduction for the statistics (float, fixed tree order), and ggamma, gbeta
+ * {@link LayerNorm} on a GPU device ({@code kernels/layernorm.cl}): {@value #LANES} work-items per
+ * row, {@value #GROUP_ROWS} rows per work-group, a work-group-memory reduction over each row's lanes
+ * for the statistics (float, fixed tree order), and ggamma, gbeta
  * from partial sums over blocks of {@value #ROWS} rows added in block order, so results do not
  * depend on scheduling. Tensors stay resident on the device.
  */
 final class LayerNormGpu {
     private static final KernelSource SRC = KernelSource.load(LayerNormGpu.class, "layernorm.cl");
-    /** Work-items per row (LN_GROUP in the source). */
-    private static final int GROUP = 256;
+    /** Work-items per row (LN_LANES in the source). */
+    private static final int LANES = 32;
+    /** Rows per work-group (LN_GROUP_ROWS in the source). */
+    private static final int GROUP_ROWS = 8;
+    private static final int GROUP = LANES * GROUP_ROWS;
     /** Rows per partial sum of ggamma, gbeta (LN_ROWS in the source). */
     private static final int ROWS = 32;
     private static final int GROUP_X = 64;
@@ -30,9 +34,14 @@ final class LayerNormGpu {
             GpuProgram p = s.program(SRC, null);
             GpuBuffer mb = mean == null ? null : s.out(mean);
             GpuBuffer rb = rstd == null ? null : s.out(rstd);
-            s.launch1d(p, "ln_forward", (long) d.rows() * GROUP, GROUP, s.in(x), s.in(gamma), s.in(beta), s.out(out),
-                    mb, rb, d.width(), eps);
+            s.launch1d(p, "ln_forward", rowItems(d), GROUP, s.in(x), s.in(gamma), s.in(beta), s.out(out), mb, rb,
+                    d.rows(), d.width(), eps);
         }
+    }
+
+    /** Work-items of the row kernels: LANES per row, whole groups. */
+    private static long rowItems(LayerNorm.Dims d) {
+        return (long) LANES * d.rows();
     }
 
     static void backward(GpuContext gpu, LayerNorm.Dims d, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
@@ -44,7 +53,7 @@ final class LayerNormGpu {
             GpuBuffer rb = s.in(rstd);
             GpuBuffer gob = s.in(gout);
             if (gx != null) {
-                s.launch1d(p, "ln_backward_x", (long) d.rows() * GROUP, GROUP, xb, s.in(gamma), mb, rb, gob, s.out(gx),
+                s.launch1d(p, "ln_backward_x", rowItems(d), GROUP, xb, s.in(gamma), mb, rb, gob, s.out(gx), d.rows(),
                         d.width());
             }
             if (ggamma != null || gbeta != null) {
