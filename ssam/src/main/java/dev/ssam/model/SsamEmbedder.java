@@ -32,8 +32,9 @@ public final class SsamEmbedder {
     /** Windows encoded together by default on the host backends (memory grows linearly with it). */
     public static final int DEFAULT_WINDOW_BATCH = 8;
     /**
-     * On a GPU, clips are embedded in stages of at least this many windows: the host gathers a
-     * stage's samples while the device works on the stage before (device work is queued, not waited for).
+     * On a GPU, clips are embedded in stages of at least this many windows, or of the window batch
+     * when that is larger: the host gathers a stage's samples while the device works on the stage
+     * before (device work is queued, not waited for).
      */
     public static final int GPU_STAGE_WINDOWS = 128;
 
@@ -121,7 +122,8 @@ public final class SsamEmbedder {
             windows[i] = (frames[i] + t - 1) / t;
         }
         // Stages of whole clips: on a GPU the host gathers a stage's samples while the device works on the one before.
-        int[] stageStart = stages(windows, backend instanceof Backend.Gpu ? GPU_STAGE_WINDOWS : Integer.MAX_VALUE);
+        int[] stageStart = stages(windows,
+                backend instanceof Backend.Gpu ? Math.max(GPU_STAGE_WINDOWS, windowBatch) : Integer.MAX_VALUE);
         int stages = stageStart.length - 1;
         int[] stageWindows = new int[stages];
         for (int st = 0; st < stages; st++) {

@@ -30,7 +30,7 @@ public final class SsamCommand implements Runnable {
         CommandLine cl = new CommandLine(new SsamCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
-            line.getErr().println(line.getColorScheme().errorText("ssam " + line.getCommandName() + ": " + message(ex)));
+            line.getErr().println(line.getColorScheme().errorText(line.getCommandSpec().qualifiedName() + ": " + message(ex)));
             return 1;
         });
         return cl;
