@@ -2,13 +2,12 @@ package dev.ssam.runtime.cuda;
 
 import dev.ssam.runtime.gpu.AbstractGpuContext;
 import dev.ssam.runtime.gpu.DeviceSetup;
+import dev.ssam.runtime.gpu.HostCopy;
 import dev.ssam.runtime.gpu.KernelSource;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * CUDA device 0 as a {@link dev.ssam.runtime.gpu.GpuContext}: its primary context (the one the
@@ -214,7 +213,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         }
         long bytes = (long) len * Float.BYTES;
         MemorySegment stage = stage(bytes, op);
-        MemorySegment.copy(src, srcOff, stage, JAVA_FLOAT, 0, len);
+        HostCopy.toNative(src, srcOff, stage, len);
         driver.copyHtoD(dst.ptr + dstOff * Float.BYTES, stage, bytes, stream, op);
         countUpload(bytes);
     }
@@ -229,7 +228,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         MemorySegment stage = stage(bytes, op);
         driver.copyDtoH(stage, src.ptr + srcOff * Float.BYTES, bytes, stream, op);
         drain(op);
-        MemorySegment.copy(stage, JAVA_FLOAT, 0, dst, dstOff, len);
+        HostCopy.toHeap(stage, dst, dstOff, len);
         countDownload(bytes);
     }
 

@@ -4,14 +4,13 @@ import dev.ssam.runtime.RuntimeFlags;
 import dev.ssam.runtime.gpu.AbstractGpuContext;
 import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.GpuMemory;
+import dev.ssam.runtime.gpu.HostCopy;
 import dev.ssam.runtime.gpu.KernelSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * One OpenCL device with its context, in-order command queue, compiled-program cache (keyed by
@@ -186,7 +185,7 @@ public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
         }
         long bytes = (long) len * Float.BYTES;
         MemorySegment stage = staging(bytes);
-        MemorySegment.copy(src, srcOff, stage, JAVA_FLOAT, 0, len);
+        HostCopy.toNative(src, srcOff, stage, len);
         api.write(queue, dst.mem, dstOff * Float.BYTES, bytes, stage, op);
         countUpload(bytes);
     }
@@ -200,7 +199,7 @@ public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
         long bytes = (long) len * Float.BYTES;
         MemorySegment stage = staging(bytes);
         api.read(queue, src.mem, srcOff * Float.BYTES, bytes, stage, op);
-        MemorySegment.copy(stage, JAVA_FLOAT, 0, dst, dstOff, len);
+        HostCopy.toHeap(stage, dst, dstOff, len);
         countDownload(bytes);
     }
 
