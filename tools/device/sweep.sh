@@ -4,7 +4,8 @@
 # ssam bench embed for every scanSplit in SPLITS (default "1 4 8") at window batches 128 and 256
 # (one stage of 256 windows, or two of 128), then ssam bench train for each (scanSplit, scanChunk)
 # pair in TRAIN (default "1,16 4,16 4,8"). Each step's name carries its settings; each prints one
-# JSON line per figure. Limits: 30 s an embed step, 45 s a train step (about 3 minutes in all).
+# JSON line per figure. Limits: 30 s an embed step, 45 s a train step (315 s at most; each step
+# starts a JVM and compiles the kernels, so expect 3 to 5 minutes).
 set -uo pipefail
 # shellcheck source=cuda-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cuda-env.sh"

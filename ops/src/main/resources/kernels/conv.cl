@@ -3,13 +3,15 @@
  * (dev.ssam.ops.conv.CausalConv1d). Layout token-major: x, out, gout, gx (B, L, E), E fastest;
  * w (E, K); bias (E) or NULL. Sums run in the Java reference's order without contraction, so
  * only the SiLU's expf can differ from it.
+ *
+ * Compile-time parameters:
+ *   CONV_TAPS    K, the kernel width: a work-item keeps the K weights and inputs in registers
+ *   CONV_TOKENS  consecutive tokens of one channel per work-item of conv_tile and conv_grad_x
  */
 
-#ifndef CONV_TAPS
-#error "conv.cl needs -DCONV_TAPS=<K>"
+#if !defined(CONV_TAPS) || !defined(CONV_TOKENS)
+#error "conv.cl needs -DCONV_TAPS=<K> -DCONV_TOKENS=<tokens per work-item>"
 #endif
-/* Consecutive tokens of one channel per work-item of conv_tile and conv_grad_x. */
-#define CONV_TOKENS 8
 
 /*
  * One work-item per (batch, tile of CONV_TOKENS tokens, channel), channel fastest; grid 1-D over

@@ -5,9 +5,12 @@
  * sums a strided part of its row in float, then a tree reduction over the row's lanes in
  * work-group memory (fixed order: deterministic). Grid (ceil(M / LN_GROUP_ROWS) * LN_GROUP).
  * ggamma, gbeta: partial sums over blocks of LN_ROWS rows, then the blocks in order.
+ *
+ * Compile-time parameters: LN_LANES (a power of two) and LN_GROUP_ROWS.
  */
-#define LN_LANES 32
-#define LN_GROUP_ROWS 8
+#if !defined(LN_LANES) || !defined(LN_GROUP_ROWS)
+#error "layernorm.cl needs -DLN_LANES=<work-items per row> -DLN_GROUP_ROWS=<rows per work-group>"
+#endif
 #define LN_GROUP (LN_LANES * LN_GROUP_ROWS)
 #define LN_ROWS 32
 

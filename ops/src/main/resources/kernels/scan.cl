@@ -27,7 +27,8 @@
 
 /* log2(e): every exp(d A) is taken as exp2(d A log2(e)), one multiply and the hardware's base-2
  * exponential where expf adds a range reduction (as mamba_ssm's kernels); the forward kernels keep
- * A log2(e), the backward keeps A (its gradients need it) and multiplies per term. */
+ * A log2(e), the backward keeps A (its gradients need it) and takes d (A log2(e)), the same
+ * rounding. */
 #define SSAM_LOG2E 1.4426950408889634f
 
 /* d = softplus(delta + bias) or delta + bias. */
@@ -231,7 +232,7 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
             float dU = d * u[ut];
 #pragma unroll
             for (int n = 0; n < NS; n++) {
-                h[n] = fmaf(exp2f(d * a[n] * SSAM_LOG2E), h[n], Bm[(b * len + t) * NS + n] * dU);
+                h[n] = fmaf(exp2f(d * (a[n] * SSAM_LOG2E)), h[n], Bm[(b * len + t) * NS + n] * dU);
             }
         }
     }
@@ -255,7 +256,7 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                 float acc = 0.0f;
 #pragma unroll
                 for (int n = 0; n < NS; n++) {
-                    h[n] = fmaf(exp2f(d * a[n] * SSAM_LOG2E), h[n], Bm[(b * len + t) * NS + n] * dU);
+                    h[n] = fmaf(exp2f(d * (a[n] * SSAM_LOG2E)), h[n], Bm[(b * len + t) * NS + n] * dU);
                     hs[k * NS + n] = h[n];
                     acc = fmaf(Cm[(b * len + t) * NS + n], h[n], acc);
                 }
@@ -285,7 +286,7 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                 gD = fmaf(g, uu, gD);
 #pragma unroll
                 for (int n = 0; n < NS; n++) {
-                    float an = exp2f(d * a[n] * SSAM_LOG2E);
+                    float an = exp2f(d * (a[n] * SSAM_LOG2E));
                     float hPrev = k > 0 ? hs[(k - 1) * NS + n] : ckpt[((b * chunks + c) * NS + n) * dInner + e];
                     float bn = Bm[bt + n];
                     /* dL/dh[t]: from y[t] = sum C h[t], plus what flowed back from h[t+1] */

@@ -39,7 +39,8 @@ class CudaKernelSourcesTest {
             Path.of("/usr/local/cuda-13.0/bin/nvcc"));
     /** Compile-time parameters a source requires, at the tiny model's values. */
     private static final Map<String, List<String>> DEFINES = Map.of("scan.cl", List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4"),
-            "conv.cl", List.of("-DCONV_TAPS=4"));
+            "conv.cl", List.of("-DCONV_TAPS=4", "-DCONV_TOKENS=8"),
+            "layernorm.cl", List.of("-DLN_LANES=32", "-DLN_GROUP_ROWS=8"));
     private static final Pattern KERNEL = Pattern.compile("KERNEL\\s+void\\s+(\\w+)\\s*\\(");
 
     static Stream<String> sources() throws IOException {

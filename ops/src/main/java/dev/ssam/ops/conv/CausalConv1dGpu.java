@@ -20,7 +20,7 @@ final class CausalConv1dGpu {
     private static final int GROUP = 256;
     /** Tokens summed by one work-item of the parameter-gradient partial pass. */
     static final int ROWS_PER_BLOCK = 128;
-    /** Tokens per work-item of conv_tile and conv_grad_x (the kernels' CONV_TOKENS). */
+    /** Tokens per work-item of conv_tile and conv_grad_x (compiled in as CONV_TOKENS). */
     static final int TILE_TOKENS = 8;
 
     private CausalConv1dGpu() {
@@ -37,7 +37,7 @@ final class CausalConv1dGpu {
 
     /** conv.cl for this K. */
     private static GpuProgram program(GpuSession s, CausalConv1d.Dims d) {
-        return s.program(SRC, "-DCONV_TAPS=" + d.kernel());
+        return s.program(SRC, "-DCONV_TAPS=" + d.kernel() + " -DCONV_TOKENS=" + TILE_TOKENS);
     }
 
     /** Work-items of conv_tile and conv_grad_x: B * ceil(L / TILE_TOKENS) * E. */

@@ -16,11 +16,12 @@ import dev.ssam.runtime.gpu.KernelSource;
  */
 final class LayerNormGpu {
     private static final KernelSource SRC = KernelSource.load(LayerNormGpu.class, "layernorm.cl");
-    /** Work-items per row (LN_LANES in the source). */
+    /** Work-items per row (compiled in as LN_LANES; a power of two). */
     private static final int LANES = 32;
-    /** Rows per work-group (LN_GROUP_ROWS in the source). */
+    /** Rows per work-group (compiled in as LN_GROUP_ROWS). */
     private static final int GROUP_ROWS = 8;
     private static final int GROUP = LANES * GROUP_ROWS;
+    private static final String DEFINES = "-DLN_LANES=" + LANES + " -DLN_GROUP_ROWS=" + GROUP_ROWS;
     /** Rows per partial sum of ggamma, gbeta (LN_ROWS in the source). */
     private static final int ROWS = 32;
     private static final int GROUP_X = 64;
@@ -31,7 +32,7 @@ final class LayerNormGpu {
     static void forward(GpuContext gpu, LayerNorm.Dims d, Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out,
                         Tensor mean, Tensor rstd) {
         try (GpuSession s = gpu.session(LayerNorm.OP)) {
-            GpuProgram p = s.program(SRC, null);
+            GpuProgram p = s.program(SRC, DEFINES);
             GpuBuffer mb = mean == null ? null : s.out(mean);
             GpuBuffer rb = rstd == null ? null : s.out(rstd);
             s.launch1d(p, "ln_forward", rowItems(d), GROUP, s.in(x), s.in(gamma), s.in(beta), s.out(out), mb, rb,
@@ -47,7 +48,7 @@ final class LayerNormGpu {
     static void backward(GpuContext gpu, LayerNorm.Dims d, Tensor x, Tensor gamma, Tensor mean, Tensor rstd,
                          Tensor gout, Tensor gx, Tensor ggamma, Tensor gbeta) {
         try (GpuSession s = gpu.session(LayerNorm.OP)) {
-            GpuProgram p = s.program(SRC, null);
+            GpuProgram p = s.program(SRC, DEFINES);
             GpuBuffer xb = s.in(x);
             GpuBuffer mb = s.in(mean);
             GpuBuffer rb = s.in(rstd);
