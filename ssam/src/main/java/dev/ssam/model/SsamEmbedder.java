@@ -102,6 +102,37 @@ public final class SsamEmbedder {
     }
 
     /**
+     * Mono float PCM at {@code sampleRate} Hz as the model takes it: resampled to 16 kHz on the host
+     * (the array itself when already at 16 kHz), for {@link #embedAll} at
+     * {@link LogMel#SAMPLE_RATE}; lets a caller reject a clip before batching it with others.
+     *
+     * @throws IllegalArgumentException when the clip is shorter than {@value LogMel#MIN_SAMPLES}
+     *                                  samples at 16 kHz (the log-mel's reflect padding needs them)
+     */
+    public float[] atModelRate(float[] pcm, int sampleRate) {
+        float[] wave = sampleRate == LogMel.SAMPLE_RATE ? pcm : Resampler.resample(frontEnd, pcm, sampleRate,
+                LogMel.SAMPLE_RATE);
+        if (wave.length < LogMel.MIN_SAMPLES) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "audio is %.1f ms long (%d samples at 16 kHz); the model needs at least %d samples (%.1f ms)",
+                    1000.0 * wave.length / LogMel.SAMPLE_RATE, wave.length, LogMel.MIN_SAMPLES,
+                    1000.0 * LogMel.MIN_SAMPLES / LogMel.SAMPLE_RATE));
+        }
+        return wave;
+    }
+
+    /** The 200-frame windows a clip of {@code samples} samples at 16 kHz is encoded in. */
+    public int windowsOf(int samples) {
+        int t = params.config().frames();
+        return (LogMel.frames(samples) + t - 1) / t;
+    }
+
+    /** Windows per encoder call. */
+    public int windowBatch() {
+        return windowBatch;
+    }
+
+    /**
      * Embeds several clips of mono float PCM at {@code sampleRate} Hz; the 2-second windows of all
      * clips are batched together.
      */

@@ -4,6 +4,8 @@ import dev.ssam.model.ClipEmbedding;
 import dev.ssam.model.SsamConfig;
 import dev.ssam.model.SsamEmbedder;
 import dev.ssam.model.SsamParams;
+import dev.ssam.ops.audio.AudioClip;
+import dev.ssam.ops.audio.AudioFiles;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
 import picocli.CommandLine;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,9 +73,12 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "Embeddings to write: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EmbeddingWriter.What what;
 
-    @Option(names = "--batch", defaultValue = "" + SsamEmbedder.DEFAULT_WINDOW_BATCH, paramLabel = "W",
-            description = "2-second windows per encoder call; memory grows with it (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", paramLabel = "W",
+            description = "2-second windows per encoder call; files are read until their windows fill a call, so "
+                    + "short files are embedded together; memory grows with it (default: "
+                    + SsamEmbedder.DEFAULT_WINDOW_BATCH + " on cpu and ref, " + SsamEmbedder.GPU_STAGE_WINDOWS
+                    + " on a GPU).")
+    Integer batch;
 
     @Option(names = {"-q", "--quiet"}, description = "Print no progress; errors still go to stderr.")
     boolean quiet;
@@ -84,7 +90,7 @@ public final class EmbedCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cl = spec.commandLine();
         PrintWriter err = cl.getErr();
-        if (batch < 1) {
+        if (batch != null && batch < 1) {
             throw new CommandLine.ParameterException(cl, "--batch is " + batch + ", expected at least 1");
         }
         List<InputFiles.Input> files;
@@ -101,7 +107,8 @@ public final class EmbedCommand implements Callable<Integer> {
             return 1;
         }
         try (Backend backend = device.open(); Manifest manifest = Manifest.create(out)) {
-            return run(files, new SsamEmbedder(params, backend, batch), manifest, cl.getOut(), err);
+            int windowBatch = batch != null ? batch : SsamEmbedder.defaultWindowBatch(backend);
+            return run(files, new SsamEmbedder(params, backend, windowBatch), manifest, cl.getOut(), err);
         } catch (IOException e) {
             err.println("ssam embed: " + UserErrors.message(e));
             return 1;
@@ -118,31 +125,116 @@ public final class EmbedCommand implements Callable<Integer> {
                         + "writing %s (%s) to %s",
                 files.size(), plural(files.size()), model.path(), c.summary(), c.featureDim(), frameMs(c), b.name(),
                 b.threads(), plural(b.threads()), format, what, out);
-        long start = System.nanoTime();
-        int failed = 0;
-        for (int i = 0; i < files.size(); i++) {
-            InputFiles.Input in = files.get(i);
+        Batch pending = new Batch(embedder, writer, manifest, files.size(), stdout, err);
+        for (InputFiles.Input in : files) {
             try {
-                ClipEmbedding e = embedder.embed(in.file());
-                List<Path> written = writer.write(out.resolve(in.base()), in.file(), e);
-                manifest.ok(in.file(), written, e.durationMs(), e.frames());
-                double elapsed = seconds(start);
-                progress(stdout, "[%d/%d] %s: %.2f s, %d frames -> %s.*  (%.1f s elapsed, %.2f clips/s)",
-                        i + 1, files.size(), in.file(), e.durationMs() / 1000, e.frames(), out.resolve(in.base()), elapsed,
-                        (i + 1) / elapsed);
+                AudioClip clip = AudioFiles.read(in.file());
+                pending.add(in, embedder.atModelRate(clip.samples(), clip.sampleRate()));
             } catch (IOException | IllegalArgumentException ex) {
-                String message = aboutFile(in.file(), ex);
-                err.println("ssam embed: " + message);
-                err.flush();
-                manifest.error(in.file(), message);
-                failed++;
+                pending.fail(in, aboutFile(in.file(), ex));
             }
         }
-        double elapsed = seconds(start);
+        pending.flush();
+        double elapsed = seconds(pending.start);
         progress(stdout, "ssam embed: %d of %d file%s embedded in %.1f s (%.2f clips/s)%s; manifest %s",
-                files.size() - failed, files.size(), plural(files.size()), elapsed, files.size() / elapsed,
-                failed == 0 ? "" : ", " + failed + " failed", manifest.file());
-        return failed == 0 ? 0 : 1;
+                files.size() - pending.failed, files.size(), plural(files.size()), elapsed, files.size() / elapsed,
+                pending.failed == 0 ? "" : ", " + pending.failed + " failed", manifest.file());
+        return pending.failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * Files read but not yet embedded, in input order: once their windows fill an encoder call
+     * they are embedded together ({@link SsamEmbedder#embedAll}), then written, recorded and
+     * reported in input order, files that failed to read among them.
+     */
+    private final class Batch {
+        private final SsamEmbedder embedder;
+        private final EmbeddingWriter writer;
+        private final Manifest manifest;
+        private final int total;
+        private final PrintWriter stdout;
+        private final PrintWriter err;
+        private final long start = System.nanoTime();
+        /** Per pending file: its 16 kHz samples, or null when it failed (its message in {@link #errors}). */
+        private final List<InputFiles.Input> inputs = new ArrayList<>();
+        private final List<float[]> waves = new ArrayList<>();
+        private final List<String> errors = new ArrayList<>();
+        private int windows;
+        private int done;
+        private int failed;
+
+        Batch(SsamEmbedder embedder, EmbeddingWriter writer, Manifest manifest, int total, PrintWriter stdout,
+              PrintWriter err) {
+            this.embedder = embedder;
+            this.writer = writer;
+            this.manifest = manifest;
+            this.total = total;
+            this.stdout = stdout;
+            this.err = err;
+        }
+
+        void add(InputFiles.Input in, float[] wave) throws IOException {
+            inputs.add(in);
+            waves.add(wave);
+            errors.add(null);
+            windows += embedder.windowsOf(wave.length);
+            if (windows >= embedder.windowBatch()) {
+                flush();
+            }
+        }
+
+        void fail(InputFiles.Input in, String message) {
+            inputs.add(in);
+            waves.add(null);
+            errors.add(message);
+        }
+
+        /** Embeds the pending files' clips in one call, then writes and reports every pending file in order. */
+        void flush() throws IOException {
+            List<float[]> clips = waves.stream().filter(w -> w != null).toList();
+            List<ClipEmbedding> embedded = List.of();
+            String callError = null;
+            if (!clips.isEmpty()) {
+                try {
+                    embedded = embedder.embedAll(clips, LogMel.SAMPLE_RATE);
+                } catch (IllegalArgumentException ex) {
+                    callError = UserErrors.message(ex);
+                }
+            }
+            for (int i = 0, k = 0; i < inputs.size(); i++) {
+                InputFiles.Input in = inputs.get(i);
+                String error = errors.get(i);
+                if (error == null && callError != null) {
+                    error = in.file() + ": " + callError;
+                }
+                if (error == null) {
+                    ClipEmbedding e = embedded.get(k++);
+                    try {
+                        List<Path> written = writer.write(out.resolve(in.base()), in.file(), e);
+                        manifest.ok(in.file(), written, e.durationMs(), e.frames());
+                    } catch (IOException | IllegalArgumentException ex) {
+                        error = aboutFile(in.file(), ex);
+                    }
+                    if (error == null) {
+                        done++;
+                        double elapsed = seconds(start);
+                        progress(stdout, "[%d/%d] %s: %.2f s, %d frames -> %s.*  (%.1f s elapsed, %.2f clips/s)",
+                                done + failed, total, in.file(), e.durationMs() / 1000, e.frames(),
+                                out.resolve(in.base()), elapsed, (done + failed) / elapsed);
+                    }
+                }
+                if (error != null) {
+                    err.println("ssam embed: " + error);
+                    err.flush();
+                    manifest.error(in.file(), error);
+                    failed++;
+                }
+            }
+            inputs.clear();
+            waves.clear();
+            errors.clear();
+            windows = 0;
+        }
     }
 
     /** The message for a failed input, starting with the input's path. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -46,14 +47,15 @@ class EmbedCommandTest {
         return device.equals("ref") ? Backend.ref() : Backend.cpu(1);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"ref", "cpu"})
-    void npyOutputsEqualTheEmbedderElementByElement(String device) throws IOException {
+    /** With --batch 1 each file is one encoder call; with 16 both files (1 + 2 windows) share one. */
+    @ParameterizedTest(name = "{0}, --batch {1}")
+    @CsvSource({"ref, 1", "cpu, 1", "ref, 16", "cpu, 16"})
+    void npyOutputsEqualTheEmbedderElementByElement(String device, String batch) throws IOException {
         Path data = tmp.resolve("data");
         Path a = TestAudio.wav(data.resolve("a.wav"), 1, 1.3);
         Path b = TestAudio.wav(data.resolve("sub/b.wav"), 2, 2.5, 22_050, WavEncoding.FLOAT32);
         Path out = tmp.resolve("out");
-        CliRun r = CliRun.of("embed", "--model", model.toString(), "--device", device, "--threads", "1", "--batch", "1",
+        CliRun r = CliRun.of("embed", "--model", model.toString(), "--device", device, "--threads", "1", "--batch", batch,
                 "--out", out.toString(), data.toString());
         assertEquals(0, r.exit(), r.describe());
         assertTrue(r.out().contains("[1/2] ") && r.out().contains("[2/2] ") && r.out().contains("clips/s"), r.describe());
