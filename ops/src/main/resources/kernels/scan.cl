@@ -7,6 +7,8 @@
  *   SSAM_NSTATE  N, the state size (1..32): the state of one channel lives in private memory
  *   SSAM_GROUP   channels per work-group (64); all channels of a group share one batch index
  *   SSAM_SPLIT   (optional) work-items per channel of scan_forward_split, dividing N
+ *   SSAM_AHEAD   (default 1) tokens whose u, delta (and z) a forward work-item loads together before
+ *                stepping through them, so their memory latencies overlap
  *   SSAM_CHUNK   tokens per chunk (default 16): the forward stages a chunk's B and C rows in work-group
  *                memory; the backward checkpoints the state at every chunk start
  *
@@ -19,6 +21,9 @@
 #define SSAM_GROUP 64
 #ifndef SSAM_CHUNK
 #define SSAM_CHUNK 16
+#endif
+#ifndef SSAM_AHEAD
+#define SSAM_AHEAD 1
 #endif
 #define NS SSAM_NSTATE
 /* Row stride of the backward's per-channel dB/dC contributions in work-group memory: 2N + 1 is odd,
@@ -67,22 +72,36 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
             sC[i] = Cm[(b * len + t0) * NS + i];
         }
         BARRIER();
-        if (active) {
-            for (int k = 0; k < steps; k++) {
-                int ut = (b * len + t0 + k) * dInner + e;
-                float uu = u[ut];
-                float d = scan_step(delta[ut], bias, softplus);
-                float du = d * uu;
-                float acc = 0.0f;
+        for (int k0 = 0; active && k0 < steps; k0 += SSAM_AHEAD) {
+            /* the next SSAM_AHEAD tokens' inputs in flight together: one memory latency, not one a token */
+            float pu[SSAM_AHEAD];
+            float pd[SSAM_AHEAD];
+            float pz[SSAM_AHEAD];
 #pragma unroll
-                for (int n = 0; n < NS; n++) {
-                    h[n] = fmaf(exp2f(d * a[n]), h[n], sB[k * NS + n] * du);
-                    acc = fmaf(sC[k * NS + n], h[n], acc);
+            for (int j = 0; j < SSAM_AHEAD; j++) {
+                int ut = (b * len + t0 + (k0 + j < steps ? k0 + j : k0)) * dInner + e;
+                pu[j] = u[ut];
+                pd[j] = delta[ut];
+                pz[j] = z != 0 ? z[ut] : 0.0f;
+            }
+#pragma unroll
+            for (int j = 0; j < SSAM_AHEAD; j++) {
+                int k = k0 + j;
+                if (k < steps) {
+                    float uu = pu[j];
+                    float d = scan_step(pd[j], bias, softplus);
+                    float du = d * uu;
+                    float acc = 0.0f;
+#pragma unroll
+                    for (int n = 0; n < NS; n++) {
+                        h[n] = fmaf(exp2f(d * a[n]), h[n], sB[k * NS + n] * du);
+                        acc = fmaf(sC[k * NS + n], h[n], acc);
+                    }
+                    if (Dv != 0) {
+                        acc = fmaf(Dv[e], uu, acc);
+                    }
+                    out[(b * len + t0 + k) * dInner + e] = z != 0 ? acc * ssam_silu(pz[j]) : acc;
                 }
-                if (Dv != 0) {
-                    acc = fmaf(Dv[e], uu, acc);
-                }
-                out[ut] = z != 0 ? acc * ssam_silu(z[ut]) : acc;
             }
         }
     }
@@ -134,18 +153,29 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
             sC[i] = Cm[(b * len + t0) * NS + i];
         }
         BARRIER();
-        if (active) {
-            for (int k = 0; k < steps; k++) {
-                int ut = (b * len + t0 + k) * dInner + e;
-                float d = scan_step(delta[ut], bias, softplus);
-                float du = d * u[ut];
-                float acc = 0.0f;
+        for (int k0 = 0; active && k0 < steps; k0 += SSAM_AHEAD) {
+            float pu[SSAM_AHEAD];
+            float pd[SSAM_AHEAD];
 #pragma unroll
-                for (int i = 0; i < NPT; i++) {
-                    h[i] = fmaf(exp2f(d * a[i]), h[i], sB[k * NS + n0 + i] * du);
-                    acc = fmaf(sC[k * NS + n0 + i], h[i], acc);
+            for (int j = 0; j < SSAM_AHEAD; j++) {
+                int ut = (b * len + t0 + (k0 + j < steps ? k0 + j : k0)) * dInner + e;
+                pu[j] = u[ut];
+                pd[j] = delta[ut];
+            }
+#pragma unroll
+            for (int j = 0; j < SSAM_AHEAD; j++) {
+                int k = k0 + j;
+                if (k < steps) {
+                    float d = scan_step(pd[j], bias, softplus);
+                    float du = d * pu[j];
+                    float acc = 0.0f;
+#pragma unroll
+                    for (int i = 0; i < NPT; i++) {
+                        h[i] = fmaf(exp2f(d * a[i]), h[i], sB[k * NS + n0 + i] * du);
+                        acc = fmaf(sC[k * NS + n0 + i], h[i], acc);
+                    }
+                    parts[k * SSAM_GROUP * SSAM_SPLIT + lt] = acc;
                 }
-                parts[k * SSAM_GROUP * SSAM_SPLIT + lt] = acc;
             }
         }
         BARRIER();

@@ -38,7 +38,7 @@ class CudaKernelSourcesTest {
     private static final List<Path> NVCC = List.of(Path.of("/usr/local/cuda/bin/nvcc"),
             Path.of("/usr/local/cuda-13.0/bin/nvcc"));
     /** Compile-time parameters a source requires, at the tiny model's values. */
-    private static final Map<String, List<String>> DEFINES = Map.of("scan.cl", List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4"),
+    private static final Map<String, List<String>> DEFINES = Map.of("scan.cl", List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4", "-DSSAM_AHEAD=8"),
             "conv.cl", List.of("-DCONV_TAPS=4", "-DCONV_TOKENS=8"),
             "layernorm.cl", List.of("-DLN_LANES=32", "-DLN_GROUP_ROWS=8"));
     private static final Pattern KERNEL = Pattern.compile("KERNEL\\s+void\\s+(\\w+)\\s*\\(");

@@ -41,6 +41,12 @@ final class ScanGpu {
      * spread over that many work-items, {@code scan_forward_split}, where it divides N).
      */
     static final int SPLIT = split(System.getProperty("ssam.gpu.scanSplit"));
+    /**
+     * Tokens whose inputs a forward work-item loads together before stepping through them: 1, or
+     * the system property {@code ssam.gpu.scanAhead} (1 to 16; a tuning experiment: more loads in
+     * flight per work-item, for more registers).
+     */
+    static final int AHEAD = ahead(System.getProperty("ssam.gpu.scanAhead"));
     private static final int REDUCE_GROUP = 64;
 
     private ScanGpu() {
@@ -49,6 +55,11 @@ final class ScanGpu {
     /** The forward's work-items per channel for a {@code ssam.gpu.scanSplit} setting (null: 1). */
     static int split(String setting) {
         return wholeNumber("ssam.gpu.scanSplit", setting, 1, 1, 8);
+    }
+
+    /** The forward's tokens loaded together for a {@code ssam.gpu.scanAhead} setting (null: 1). */
+    static int ahead(String setting) {
+        return wholeNumber("ssam.gpu.scanAhead", setting, 1, 1, 16);
     }
 
     /** The checkpoint interval for a {@code ssam.gpu.scanChunk} setting (null: 16). */
@@ -86,12 +97,14 @@ final class ScanGpu {
         }
     }
 
+    /** scan.cl for the backward and the default forward (one module serves both). */
     private static GpuProgram program(GpuSession s, Dims d) {
-        return s.program(SRC, defines(d));
+        return s.program(SRC, defines(d, 1, AHEAD));
     }
 
-    private static String defines(Dims d) {
-        return "-DSSAM_NSTATE=" + d.dState() + " -DSSAM_CHUNK=" + CHUNK;
+    private static String defines(Dims d, int split, int ahead) {
+        return "-DSSAM_NSTATE=" + d.dState() + " -DSSAM_CHUNK=" + CHUNK + " -DSSAM_AHEAD=" + ahead
+                + (split > 1 ? " -DSSAM_SPLIT=" + split : "");
     }
 
     /** The scan inputs on the device (absent optional inputs are null buffers). */
@@ -104,18 +117,21 @@ final class ScanGpu {
     }
 
     static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState) {
-        forward(gpu, d, in, out, lastState, d.dState() % SPLIT == 0 ? SPLIT : 1);
+        forward(gpu, d, in, out, lastState, d.dState() % SPLIT == 0 ? SPLIT : 1, AHEAD);
     }
 
-    /** The forward with {@code split} work-items per channel (1: {@code scan_forward}); split divides N. */
-    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, int split) {
+    /**
+     * The forward with {@code split} work-items per channel (1: {@code scan_forward}; split divides
+     * N), each loading {@code ahead} tokens' inputs at a time.
+     */
+    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, int split, int ahead) {
         requireSupported(d, gpu.name());
         if (split < 1 || d.dState() % split != 0) {
             throw new IllegalArgumentException(SelectiveScan.OP + ": " + split + " work-items per channel do not divide "
                     + "dState " + d.dState());
         }
         try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
-            GpuProgram p = split == 1 ? program(s, d) : s.program(SRC, defines(d) + " -DSSAM_SPLIT=" + split);
+            GpuProgram p = s.program(SRC, defines(d, split, ahead));
             Device g = Device.of(s, in);
             GpuBuffer y = s.out(out);
             GpuBuffer last = lastState == null ? null : s.out(lastState);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The GPU scan's tuning settings: {@code ssam.gpu.scanChunk} (checkpoint interval), {@code ssam.gpu.scanSplit}. */
+/** The GPU scan's tuning settings: {@code ssam.gpu.scanChunk} (checkpoint interval), {@code ssam.gpu.scanSplit}, {@code ssam.gpu.scanAhead}. */
 class ScanGpuChunkTest {
     @Test
     void defaultsTo16AndTakesWholeNumbersFrom1To64() {
@@ -29,6 +29,17 @@ class ScanGpuChunkTest {
         for (String bad : new String[] {"0", "9", "four", "-1"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanGpu.split(bad));
             assertTrue(e.getMessage().contains("ssam.gpu.scanSplit is '" + bad + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aheadDefaultsTo1AndTakesWholeNumbersFrom1To16() {
+        assertEquals(1, ScanGpu.ahead(null));
+        assertEquals(8, ScanGpu.ahead("8"));
+        assertEquals(16, ScanGpu.ahead(" 16 "));
+        for (String bad : new String[] {"0", "17", "x"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanGpu.ahead(bad));
+            assertTrue(e.getMessage().contains("ssam.gpu.scanAhead is '" + bad + "'"), e.getMessage());
         }
     }
 }

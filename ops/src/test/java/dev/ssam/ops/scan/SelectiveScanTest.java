@@ -67,21 +67,26 @@ class SelectiveScanTest {
     }
 
     /**
-     * The GPU forward with each channel's states spread over several work-items
-     * ({@code scan_forward_split}, the {@code ssam.gpu.scanSplit} experiment) on every parity case
-     * whose state size the split divides, against Ref.
+     * The GPU forward's tuning variants against Ref on every parity case: each channel's states
+     * spread over several work-items ({@code scan_forward_split}, {@code ssam.gpu.scanSplit}) where
+     * the split divides the state size, and inputs loaded several tokens ahead
+     * ({@code ssam.gpu.scanAhead}, including counts that do not divide the chunk).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("gpus")
     void splitForwardMatchesRefOnGpus(BackendUnderTest b) {
         Backend.Gpu gpu = (Backend.Gpu) b.backend();
         int ran = 0;
+        int[][] variants = {{1, 3}, {1, 8}, {2, 1}, {3, 5}, {4, 1}, {4, 8}, {8, 16}};
         for (ScanCase c : ScanCase.parityCases()) {
-            for (int split : new int[] {2, 3, 4, 8}) {
+            for (int[] v : variants) {
+                int split = v[0];
+                int ahead = v[1];
                 if (c.dState() % split != 0) {
                     continue;
                 }
-                Inputs in = c.inputs(SEED + 31L * c.hashCode() + split);
+                String name = c + " split " + split + " ahead " + ahead;
+                Inputs in = c.inputs(SEED + 31L * c.hashCode() + 7L * split + ahead);
                 Tensor expected = Tensor.zeros(c.batch(), c.len(), c.dInner());
                 Tensor expectedState = c.lastState() ? Tensor.zeros(c.batch(), c.dInner(), c.dState()) : null;
                 SelectiveScan.forward(Backend.ref(), in, expected, expectedState);
@@ -90,21 +95,20 @@ class SelectiveScanTest {
                 GuardedTensor state = GuardedTensor.zeros(c.batch(), c.dInner(), c.dState());
                 state.tensor().fill(7.5f);
                 SelectiveScan.Dims dims = SelectiveScan.check(in, out.tensor(), c.lastState() ? state.tensor() : null);
-                ScanGpu.forward(gpu, dims, in, out.tensor(), c.lastState() ? state.tensor() : null, split);
-                TensorCompare.assertClose(c + " split " + split + " out", expected, out.tensor(), b.vsRefReduction());
+                ScanGpu.forward(gpu, dims, in, out.tensor(), c.lastState() ? state.tensor() : null, split, ahead);
+                TensorCompare.assertClose(name + " out", expected, out.tensor(), b.vsRefReduction());
                 if (c.lastState()) {
-                    TensorCompare.assertClose(c + " split " + split + " lastState", expectedState, state.tensor(),
-                            b.vsRefReduction());
+                    TensorCompare.assertClose(name + " lastState", expectedState, state.tensor(), b.vsRefReduction());
                 }
                 out.assertGuardsIntact("out");
                 state.assertGuardsIntact("lastState");
                 ran++;
             }
         }
-        assertTrue(ran >= 20, "split cases run: " + ran);
+        assertTrue(ran >= 40, "variant cases run: " + ran);
         SelectiveScan.Dims odd = new SelectiveScan.Dims(1, 1, 1, 24);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ScanGpu.forward(gpu, odd, null, null, null, 5));
+                () -> ScanGpu.forward(gpu, odd, null, null, null, 5, 1));
         assertTrue(e.getMessage().contains("5 work-items per channel do not divide dState 24"), e.getMessage());
     }
 
