@@ -11,6 +11,10 @@
  *                stepping through them, so their memory latencies overlap
  *   SSAM_CHUNK   tokens per chunk (default 16): the forward stages a chunk's B and C rows in work-group
  *                memory; the backward checkpoints the state at every chunk start
+ *   SSAM_DTRANK  (default 0) R > 0: the forward kernels read x_proj's output as it is
+ *                (SelectiveScan.forwardProjected): Bm = Cm = dtRaw = xdbl (B, L, R + 2N), B at
+ *                column R, C at column R + N, and take delta = xdbl[.., :R] dtW^T (dtW (E, R)) per
+ *                token themselves; delta is then NULL
  *
  * One work-item per (batch, channel), grid (ceil(E / SSAM_GROUP) * SSAM_GROUP, B), work-group
  * (SSAM_GROUP, 1). Work-items past E take part in loads and barriers only.
@@ -25,6 +29,11 @@
 #ifndef SSAM_AHEAD
 #define SSAM_AHEAD 1
 #endif
+#ifndef SSAM_DTRANK
+#define SSAM_DTRANK 0
+#endif
+/* Size of the dt arrays (at least 1: C has no empty arrays). */
+#define SSAM_DT_SLOTS (SSAM_DTRANK > 0 ? SSAM_DTRANK : 1)
 #define NS SSAM_NSTATE
 /* Row stride of the backward's per-channel dB/dC contributions in work-group memory: 2N + 1 is odd,
  * so a warp writing one entry per channel and reading one entry per thread hits distinct banks. */
@@ -43,15 +52,51 @@ DEVICE float scan_step(float delta, float bias, int softplus) {
 }
 
 /*
+ * Stages tokens [row0, row0 + steps) (rows of the flattened batch and time) in work-group memory,
+ * work-items lt, lt + stride, ... sharing the copy: sB, sC (steps, N) from rows of bcStride
+ * floats, B at column bOff and C at column cOff; with SSAM_DTRANK R > 0 also sDt (steps, R) from
+ * columns 0..R-1 of dtRaw's rows (same stride).
+ */
+DEVICE void scan_stage(LOCAL_PTR float *sB, LOCAL_PTR float *sC, LOCAL_PTR float *sDt, GLOBAL const float *Bm,
+                       GLOBAL const float *Cm, GLOBAL const float *dtRaw, int row0, int steps, int bcStride, int bOff,
+                       int cOff, int lt, int stride) {
+    for (int i = lt; i < steps * NS; i += stride) {
+        int k = i / NS;
+        int r = (row0 + k) * bcStride + i - k * NS;
+        sB[i] = Bm[r + bOff];
+        sC[i] = Cm[r + cOff];
+    }
+#if SSAM_DTRANK > 0
+    for (int i = lt; i < steps * SSAM_DTRANK; i += stride) {
+        int k = i / SSAM_DTRANK;
+        sDt[i] = dtRaw[(row0 + k) * bcStride + i - k * SSAM_DTRANK];
+    }
+#endif
+}
+
+/* The raw step of staged token k: sum_r dtRaw[k, r] w[r], r in order (w: the channel's row of dtW). */
+DEVICE float scan_dt(LOCAL_PTR float *sDt, const float *w, int k) {
+    float s = 0.0f;
+#pragma unroll
+    for (int r = 0; r < SSAM_DTRANK; r++) {
+        s = fmaf(sDt[k * SSAM_DTRANK + r], w[r], s);
+    }
+    return s;
+}
+
+/*
  * h[n] = exp(d A[e,n]) h[n] + d B[t,n] u[t,e];  y[t,e] = (sum_n C[t,n] h[n] + D[e] u[t,e]) SiLU(z[t,e]).
- * a[n] holds A[e,n] log2(e).
+ * a[n] holds A[e,n] log2(e). B and C rows are bcStride apart (N for B and C tensors of their own),
+ * starting at columns bOff and cOff; dtRaw and dtW are NULL unless SSAM_DTRANK > 0.
  */
 KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
                          GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
                          GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL float *out,
-                         GLOBAL float *lastState, int len, int dInner, int softplus) {
+                         GLOBAL float *lastState, int len, int dInner, int softplus, GLOBAL const float *dtRaw,
+                         GLOBAL const float *dtW, int bcStride, int bOff, int cOff) {
     LOCAL float sB[SSAM_CHUNK * NS];
     LOCAL float sC[SSAM_CHUNK * NS];
+    LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
     int e = GLOBAL_ID(0);
     int b = GLOBAL_ID(1);
     int active = e < dInner;
@@ -63,14 +108,16 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
         a[n] = A[ec * NS + n] * SSAM_LOG2E;
         h[n] = 0.0f;
     }
+    float w[SSAM_DT_SLOTS];
+#pragma unroll
+    for (int r = 0; r < SSAM_DTRANK; r++) {
+        w[r] = dtW[ec * SSAM_DTRANK + r];
+    }
     float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
         BARRIER();
-        for (int i = THREAD_ID(0); i < steps * NS; i += SSAM_GROUP) {
-            sB[i] = Bm[(b * len + t0) * NS + i];
-            sC[i] = Cm[(b * len + t0) * NS + i];
-        }
+        scan_stage(sB, sC, sDt, Bm, Cm, dtRaw, b * len + t0, steps, bcStride, bOff, cOff, THREAD_ID(0), SSAM_GROUP);
         BARRIER();
         for (int k0 = 0; active && k0 < steps; k0 += SSAM_AHEAD) {
             /* the next SSAM_AHEAD tokens' inputs in flight together: one memory latency, not one a token */
@@ -81,7 +128,7 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
             for (int j = 0; j < SSAM_AHEAD; j++) {
                 int ut = (b * len + t0 + (k0 + j < steps ? k0 + j : k0)) * dInner + e;
                 pu[j] = u[ut];
-                pd[j] = delta[ut];
+                pd[j] = SSAM_DTRANK > 0 ? 0.0f : delta[ut];
                 pz[j] = z != 0 ? z[ut] : 0.0f;
             }
 #pragma unroll
@@ -89,7 +136,7 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
                 int k = k0 + j;
                 if (k < steps) {
                     float uu = pu[j];
-                    float d = scan_step(pd[j], bias, softplus);
+                    float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, w, k) : pd[j], bias, softplus);
                     float du = d * uu;
                     float acc = 0.0f;
 #pragma unroll
@@ -125,9 +172,11 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
 KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
                                GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
                                GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL float *out,
-                               GLOBAL float *lastState, int len, int dInner, int softplus) {
+                               GLOBAL float *lastState, int len, int dInner, int softplus,
+                               GLOBAL const float *dtRaw, GLOBAL const float *dtW, int bcStride, int bOff, int cOff) {
     LOCAL float sB[SSAM_CHUNK * NS];
     LOCAL float sC[SSAM_CHUNK * NS];
+    LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
     LOCAL float parts[SSAM_CHUNK * SSAM_GROUP * SSAM_SPLIT];
     int lt = THREAD_ID(0);
     int part = lt % SSAM_SPLIT;
@@ -144,14 +193,16 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
         a[i] = A[ec * NS + n0 + i] * SSAM_LOG2E;
         h[i] = 0.0f;
     }
+    float w[SSAM_DT_SLOTS];
+#pragma unroll
+    for (int r = 0; r < SSAM_DTRANK; r++) {
+        w[r] = dtW[ec * SSAM_DTRANK + r];
+    }
     float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
         BARRIER();
-        for (int i = lt; i < steps * NS; i += SSAM_GROUP * SSAM_SPLIT) {
-            sB[i] = Bm[(b * len + t0) * NS + i];
-            sC[i] = Cm[(b * len + t0) * NS + i];
-        }
+        scan_stage(sB, sC, sDt, Bm, Cm, dtRaw, b * len + t0, steps, bcStride, bOff, cOff, lt, SSAM_GROUP * SSAM_SPLIT);
         BARRIER();
         for (int k0 = 0; active && k0 < steps; k0 += SSAM_AHEAD) {
             float pu[SSAM_AHEAD];
@@ -160,13 +211,13 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
             for (int j = 0; j < SSAM_AHEAD; j++) {
                 int ut = (b * len + t0 + (k0 + j < steps ? k0 + j : k0)) * dInner + e;
                 pu[j] = u[ut];
-                pd[j] = delta[ut];
+                pd[j] = SSAM_DTRANK > 0 ? 0.0f : delta[ut];
             }
 #pragma unroll
             for (int j = 0; j < SSAM_AHEAD; j++) {
                 int k = k0 + j;
                 if (k < steps) {
-                    float d = scan_step(pd[j], bias, softplus);
+                    float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, w, k) : pd[j], bias, softplus);
                     float du = d * pu[j];
                     float acc = 0.0f;
 #pragma unroll

@@ -26,6 +26,8 @@ import dev.ssam.runtime.gpu.KernelSource;
 final class ScanGpu {
     /** Largest state size: the state, its gradient and a 16-token chunk of states sit in private memory. */
     static final int MAX_STATE = 32;
+    /** Largest dt rank R of the fused projected forward: a channel's row of dtW sits in private memory. */
+    static final int MAX_DT_RANK = 64;
     private static final KernelSource SRC = KernelSource.load(ScanGpu.class, "scan.cl");
     /** Channels per work-group (SSAM_GROUP in the source). */
     private static final int GROUP = 64;
@@ -125,21 +127,52 @@ final class ScanGpu {
      * N), each loading {@code ahead} tokens' inputs at a time.
      */
     static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, int split, int ahead) {
-        requireSupported(d, gpu.name());
+        requireSplit(d, split, gpu.name());
+        try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
+            Device g = Device.of(s, in);
+            launchForward(s, d, split, ahead, 0, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias, s.out(out),
+                    lastState == null ? null : s.out(lastState), in.deltaSoftplus(), null, null, d.dState(), 0, 0);
+        }
+    }
+
+    /** {@link SelectiveScan#forwardProjected} with the default split and ahead. */
+    static void forwardProjected(Backend.Gpu gpu, Dims d, int dtRank, Tensor u, Tensor xdbl, Tensor dtW, Tensor A,
+                                 Tensor D, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out) {
+        forwardProjected(gpu, d, dtRank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out,
+                d.dState() % SPLIT == 0 ? SPLIT : 1, AHEAD);
+    }
+
+    /** {@link SelectiveScan#forwardProjected} with {@code split} and {@code ahead} as {@link #forward}'s. */
+    static void forwardProjected(Backend.Gpu gpu, Dims d, int dtRank, Tensor u, Tensor xdbl, Tensor dtW, Tensor A,
+                                 Tensor D, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out, int split,
+                                 int ahead) {
+        requireSplit(d, split, gpu.name());
+        try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
+            GpuBuffer x = s.in(xdbl);
+            int n = d.dState();
+            launchForward(s, d, split, ahead, dtRank, s.in(u), null, s.in(A), x, x, s.in(D), s.in(z), s.in(deltaBias),
+                    s.out(out), null, deltaSoftplus, x, s.in(dtW), dtRank + 2 * n, dtRank, dtRank + n);
+        }
+    }
+
+    private static void requireSplit(Dims d, int split, String device) {
+        requireSupported(d, device);
         if (split < 1 || d.dState() % split != 0) {
             throw new IllegalArgumentException(SelectiveScan.OP + ": " + split + " work-items per channel do not divide "
                     + "dState " + d.dState());
         }
-        try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
-            GpuProgram p = s.program(SRC, defines(d, split, ahead));
-            Device g = Device.of(s, in);
-            GpuBuffer y = s.out(out);
-            GpuBuffer last = lastState == null ? null : s.out(lastState);
-            long channels = (long) (d.dInner() + GROUP - 1) / GROUP * GROUP;
-            s.launch2d(p, split == 1 ? "scan_forward" : "scan_forward_split", channels * split, d.batch(), GROUP * split,
-                    1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias, y, last, d.len(), d.dInner(),
-                    in.deltaSoftplus() ? 1 : 0);
-        }
+    }
+
+    /** scan_forward or scan_forward_split over (channels, batch), in kernel argument order. */
+    private static void launchForward(GpuSession s, Dims d, int split, int ahead, int dtRank, GpuBuffer u,
+                                      GpuBuffer delta, GpuBuffer a, GpuBuffer bm, GpuBuffer cm, GpuBuffer dv,
+                                      GpuBuffer z, GpuBuffer bias, GpuBuffer y, GpuBuffer last, boolean softplus,
+                                      GpuBuffer dtRaw, GpuBuffer dtW, int bcStride, int bOff, int cOff) {
+        GpuProgram p = s.program(SRC, defines(d, split, ahead) + (dtRank > 0 ? " -DSSAM_DTRANK=" + dtRank : ""));
+        long channels = (long) (d.dInner() + GROUP - 1) / GROUP * GROUP;
+        s.launch2d(p, split == 1 ? "scan_forward" : "scan_forward_split", channels * split, d.batch(), GROUP * split, 1,
+                u, delta, a, bm, cm, dv, z, bias, y, last, d.len(), d.dInner(), softplus ? 1 : 0, dtRaw, dtW, bcStride,
+                bOff, cOff);
     }
 
     static void backward(Backend.Gpu gpu, Dims d, Inputs in, Tensor gout, Grads grads) {

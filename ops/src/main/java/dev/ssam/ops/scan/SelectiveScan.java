@@ -151,6 +151,40 @@ public final class SelectiveScan {
     }
 
     /**
+     * The forward straight from a mixer's x_proj output (inference, where nothing is kept for a
+     * backward): with {@code R = dtW.dim(1)},
+     * <pre>
+     *   dt_raw = xdbl[.., :R]   B = xdbl[.., R:R+N]   C = xdbl[.., R+N:]     (column blocks)
+     *   delta  = dt_raw dtW^T                                            (B, L, E), no bias
+     *   out    = scan(u, delta, A, B, C, D, z, deltaBias, deltaSoftplus)  as {@link #forward}
+     * </pre>
+     * Shapes: {@code u, z, out (B, L, E)}; {@code xdbl (B, L, R + 2N)}; {@code dtW (E, R)};
+     * {@code A (E, N)}; {@code D, deltaBias (E)} or null. Ref and Cpu run exactly that sequence of
+     * ops (column copies, {@code Matmul.linear}, the scan) on temporaries; a GPU backend with
+     * {@link #fusesProjection} runs one kernel that stages the column blocks and takes each token's
+     * delta itself, so neither the copies nor delta (B, L, E) are written to memory.
+     */
+    public static void forwardProjected(Backend backend, Tensor u, Tensor xdbl, Tensor dtW, Tensor A, Tensor D,
+                                        Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out) {
+        Dims d = ScanProjection.check(u, xdbl, dtW, A, D, z, deltaBias, out);
+        int rank = dtW.dim(1);
+        if (backend instanceof Backend.Gpu g && fusesProjection(backend, d, rank)) {
+            ScanGpu.forwardProjected(g, d, rank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out);
+        } else {
+            ScanProjection.composed(backend, d, rank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out);
+        }
+    }
+
+    /**
+     * Whether {@link #forwardProjected} runs as one fused kernel on {@code backend} for these
+     * sizes and dt rank R (GPU backends, R &lt;= {@value ScanGpu#MAX_DT_RANK}); elsewhere it is the
+     * sequence of ops it is defined by, no faster than calling them.
+     */
+    public static boolean fusesProjection(Backend backend, Dims dims, int dtRank) {
+        return backend instanceof Backend.Gpu && supports(backend, dims) && dtRank <= ScanGpu.MAX_DT_RANK;
+    }
+
+    /**
      * Gradients of {@code sum(y * gout)} with respect to every input that has a non-null entry in
      * {@code grads} (overwritten). {@code gout}: (B, L, E).
      */
