@@ -54,18 +54,27 @@ DEVICE float scan_step(float delta, float bias, int softplus) {
 /*
  * Stages tokens [row0, row0 + steps) (rows of the flattened batch and time) in work-group memory,
  * work-items lt, lt + stride, ... sharing the copy: sB, sC (steps, N) from rows of bcStride
- * floats, B at column bOff and C at column cOff; with SSAM_DTRANK R > 0 also sDt (steps, R) from
- * columns 0..R-1 of dtRaw's rows (same stride).
+ * floats, B at column bOff and C at column cOff (without SSAM_DTRANK: B and C tensors of their own,
+ * bcStride N and offsets 0); with SSAM_DTRANK R > 0 also sDt (steps, R) from columns 0..R-1 of
+ * dtRaw's rows (same stride).
  */
 DEVICE void scan_stage(LOCAL_PTR float *sB, LOCAL_PTR float *sC, LOCAL_PTR float *sDt, GLOBAL const float *Bm,
                        GLOBAL const float *Cm, GLOBAL const float *dtRaw, int row0, int steps, int bcStride, int bOff,
                        int cOff, int lt, int stride) {
+#if SSAM_DTRANK == 0
+    /* B and C tensors of their own (bcStride N, offsets 0): contiguous rows */
+    for (int i = lt; i < steps * NS; i += stride) {
+        sB[i] = Bm[row0 * NS + i];
+        sC[i] = Cm[row0 * NS + i];
+    }
+#else
     for (int i = lt; i < steps * NS; i += stride) {
         int k = i / NS;
         int r = (row0 + k) * bcStride + i - k * NS;
         sB[i] = Bm[r + bOff];
         sC[i] = Cm[r + cOff];
     }
+#endif
 #if SSAM_DTRANK > 0
     for (int i = lt; i < steps * SSAM_DTRANK; i += stride) {
         int k = i / SSAM_DTRANK;
@@ -74,14 +83,26 @@ DEVICE void scan_stage(LOCAL_PTR float *sB, LOCAL_PTR float *sC, LOCAL_PTR float
 #endif
 }
 
-/* The raw step of staged token k: sum_r dtRaw[k, r] w[r], r in order (w: the channel's row of dtW). */
-DEVICE float scan_dt(LOCAL_PTR float *sDt, const float *w, int k) {
+/*
+ * The raw step of staged token k for the group's channel c: sum_r dtRaw[k, r] dtW[e, r], r in order;
+ * the group's rows of dtW sit in sW channel-fastest (sW[r SSAM_GROUP + c]), so a warp reads distinct banks.
+ */
+DEVICE float scan_dt(LOCAL_PTR float *sDt, LOCAL_PTR float *sW, int k, int c) {
     float s = 0.0f;
 #pragma unroll
     for (int r = 0; r < SSAM_DTRANK; r++) {
-        s = fmaf(sDt[k * SSAM_DTRANK + r], w[r], s);
+        s = fmaf(sDt[k * SSAM_DTRANK + r], sW[r * SSAM_GROUP + c], s);
     }
     return s;
+}
+
+/* Copies the dtW rows of the group's channels e0 .. e0 + SSAM_GROUP - 1 (those below dInner) into sW. */
+DEVICE void scan_stage_dtw(LOCAL_PTR float *sW, GLOBAL const float *dtW, int e0, int dInner, int lt, int stride) {
+    for (int i = lt; i < SSAM_DTRANK * SSAM_GROUP; i += stride) {
+        int r = i / SSAM_GROUP;
+        int c = i - r * SSAM_GROUP;
+        sW[i] = e0 + c < dInner ? dtW[(e0 + c) * SSAM_DTRANK + r] : 0.0f;
+    }
 }
 
 /*
@@ -97,6 +118,7 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
     LOCAL float sB[SSAM_CHUNK * NS];
     LOCAL float sC[SSAM_CHUNK * NS];
     LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
+    LOCAL float sW[SSAM_GROUP * SSAM_DT_SLOTS];
     int e = GLOBAL_ID(0);
     int b = GLOBAL_ID(1);
     int active = e < dInner;
@@ -108,11 +130,9 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
         a[n] = A[ec * NS + n] * SSAM_LOG2E;
         h[n] = 0.0f;
     }
-    float w[SSAM_DT_SLOTS];
-#pragma unroll
-    for (int r = 0; r < SSAM_DTRANK; r++) {
-        w[r] = dtW[ec * SSAM_DTRANK + r];
-    }
+#if SSAM_DTRANK > 0
+    scan_stage_dtw(sW, dtW, BLOCK_ID(0) * SSAM_GROUP, dInner, THREAD_ID(0), SSAM_GROUP);
+#endif
     float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
@@ -136,7 +156,7 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
                 int k = k0 + j;
                 if (k < steps) {
                     float uu = pu[j];
-                    float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, w, k) : pd[j], bias, softplus);
+                    float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, sW, k, THREAD_ID(0)) : pd[j], bias, softplus);
                     float du = d * uu;
                     float acc = 0.0f;
 #pragma unroll
@@ -177,6 +197,7 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
     LOCAL float sB[SSAM_CHUNK * NS];
     LOCAL float sC[SSAM_CHUNK * NS];
     LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
+    LOCAL float sW[SSAM_GROUP * SSAM_DT_SLOTS];
     LOCAL float parts[SSAM_CHUNK * SSAM_GROUP * SSAM_SPLIT];
     int lt = THREAD_ID(0);
     int part = lt % SSAM_SPLIT;
@@ -193,11 +214,9 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
         a[i] = A[ec * NS + n0 + i] * SSAM_LOG2E;
         h[i] = 0.0f;
     }
-    float w[SSAM_DT_SLOTS];
-#pragma unroll
-    for (int r = 0; r < SSAM_DTRANK; r++) {
-        w[r] = dtW[ec * SSAM_DTRANK + r];
-    }
+#if SSAM_DTRANK > 0
+    scan_stage_dtw(sW, dtW, e0, dInner, lt, SSAM_GROUP * SSAM_SPLIT);
+#endif
     float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
@@ -217,7 +236,8 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
             for (int j = 0; j < SSAM_AHEAD; j++) {
                 int k = k0 + j;
                 if (k < steps) {
-                    float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, w, k) : pd[j], bias, softplus);
+                    float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, sW, k, lt / SSAM_SPLIT) : pd[j], bias,
+                                        softplus);
                     float du = d * pu[j];
                     float acc = 0.0f;
 #pragma unroll

@@ -41,6 +41,9 @@ class CudaKernelSourcesTest {
     private static final Map<String, List<String>> DEFINES = Map.of("scan.cl", List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4", "-DSSAM_AHEAD=8"),
             "conv.cl", List.of("-DCONV_TAPS=4", "-DCONV_TOKENS=8"),
             "layernorm.cl", List.of("-DLN_LANES=32", "-DLN_GROUP_ROWS=8"));
+    /** Sources compiled a second time with other parameters: the code under #if they select. */
+    private static final Map<String, List<String>> VARIANTS = Map.of("scan.cl+projected",
+            List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4", "-DSSAM_DTRANK=12"));
     private static final Pattern KERNEL = Pattern.compile("KERNEL\\s+void\\s+(\\w+)\\s*\\(");
 
     static Stream<String> sources() throws IOException {
@@ -48,7 +51,8 @@ class CudaKernelSourcesTest {
             return Stream.of("(no kernel folder)");
         }
         try (Stream<Path> files = Files.list(SOURCES)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cl")).sorted().toList().stream();
+            return Stream.concat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cl")),
+                    VARIANTS.keySet().stream()).sorted().toList().stream();
         }
     }
 
@@ -63,12 +67,14 @@ class CudaKernelSourcesTest {
         if (nvcc == null) {
             skip("no nvcc at " + NVCC);
         }
+        List<String> defines = VARIANTS.containsKey(name) ? VARIANTS.get(name) : DEFINES.getOrDefault(name, List.of());
+        name = name.replaceFirst("\\+.*", "");
         KernelSource src = KernelSource.load(CudaKernelSourcesTest.class, name);
         Path cu = Files.writeString(tmp.resolve(name.replace(".cl", ".cu")), src.text());
         Path ptx = tmp.resolve(name.replace(".cl", ".ptx"));
         List<String> cmd = new ArrayList<>(List.of(nvcc.toString(), "--ptx", "-arch=sm_90", "-x", "cu",
                 "--fmad=false", "-DSSAM_CUDA"));
-        cmd.addAll(DEFINES.getOrDefault(name, List.of()));
+        cmd.addAll(defines);
         cmd.addAll(List.of("-o", ptx.toString(), cu.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         boolean done = p.waitFor(120, TimeUnit.SECONDS);

@@ -18,6 +18,7 @@ import dev.ssam.runtime.Tensor;
  *   [dt_raw | B | C] = xc W_x^T      (B, L, R + 2N)
  *   dt = dt_raw W_dt^T               (B, L, E)    (dt bias is added inside the scan)
  *   y  = scan(xc, dt, A = -exp(A_log), B, C, D, z, dt_bias, softplus)   (B, L, E)
+ *                                    (inference on a GPU: the split, dt and the scan are one kernel)
  *   out = y W_out^T                  (B, L, D)
  * </pre>
  */
@@ -27,20 +28,30 @@ public final class MambaMixer {
 
     /**
      * Runs the mixer on {@code h} (B, L, D) into {@code out} (B, L, D), leaving every intermediate
-     * in {@code act} (allocated for the same B and L).
+     * in {@code act} (allocated for the same B and L) when {@code forBackward}. Without it (inference)
+     * on a backend that fuses the scan's projection ({@link SelectiveScan#fusesProjection}: the GPU
+     * backends), the scan reads x_proj's output as it is ({@link SelectiveScan#forwardProjected}) and
+     * act's dtRaw, bc, bm, cm and dt are not written.
      */
-    public static void forward(Backend backend, BlockParams p, Tensor h, Tensor out, MixerActivations act) {
+    public static void forward(Backend backend, BlockParams p, Tensor h, Tensor out, MixerActivations act,
+                               boolean forBackward) {
         int e = act.x().dim(-1);
         Matmul.linear(backend, h, p.inProj().slice0(0, e), null, act.x());
         Matmul.linear(backend, h, p.inProj().slice0(e, 2 * e), null, act.z());
         CausalConv1d.forward(backend, act.x(), p.convW(), p.convB(), true, act.xc());
         Matmul.linear(backend, act.xc(), p.xProj(), null, act.xdbl());
-        Elementwise.split(backend, act.xdbl(), act.dtRaw(), act.bc());
-        Elementwise.split(backend, act.bc(), act.bm(), act.cm());
-        Matmul.linear(backend, act.dtRaw(), p.dtProjW(), null, act.dt());
         Elementwise.negExp(backend, p.aLog(), act.a());
-        SelectiveScan.forward(backend, act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(), act.z(),
-                p.dtProjB(), true, act.y(), null);
+        SelectiveScan.Dims dims = new SelectiveScan.Dims(act.x().dim(0), act.x().dim(1), e, act.a().dim(1));
+        if (!forBackward && SelectiveScan.fusesProjection(backend, dims, p.dtProjW().dim(1))) {
+            SelectiveScan.forwardProjected(backend, act.xc(), act.xdbl(), p.dtProjW(), act.a(), p.d(), act.z(),
+                    p.dtProjB(), true, act.y());
+        } else {
+            Elementwise.split(backend, act.xdbl(), act.dtRaw(), act.bc());
+            Elementwise.split(backend, act.bc(), act.bm(), act.cm());
+            Matmul.linear(backend, act.dtRaw(), p.dtProjW(), null, act.dt());
+            SelectiveScan.forward(backend, act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(), act.z(),
+                    p.dtProjB(), true, act.y(), null);
+        }
         Matmul.linear(backend, act.y(), p.outProj(), null, out);
     }
 }

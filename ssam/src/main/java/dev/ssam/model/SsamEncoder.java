@@ -149,7 +149,7 @@ public final class SsamEncoder {
                     norm.reshape(batch * l, d), trace != null ? trace.mean().get(i) : null,
                     trace != null ? trace.rstd().get(i) : null);
             h = trace != null ? trace.mixerOut().get(i) : buf.h;
-            MambaMixer.forward(backend, bp, norm, h, trace != null ? trace.mixers().get(i) : buf.mixer);
+            MambaMixer.forward(backend, bp, norm, h, trace != null ? trace.mixers().get(i) : buf.mixer, trace != null);
         }
         Elementwise.add(backend, r, h, r);
         if (trace != null) {

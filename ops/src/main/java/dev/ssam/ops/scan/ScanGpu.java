@@ -49,6 +49,13 @@ final class ScanGpu {
      * flight per work-item, for more registers).
      */
     static final int AHEAD = ahead(System.getProperty("ssam.gpu.scanAhead"));
+    /**
+     * Whether inference fuses x_proj's column split, the dt projection and the scan into one kernel
+     * ({@link SelectiveScan#forwardProjected}): true, or the system property
+     * {@code ssam.gpu.scanFuseProjection} ({@code true}/{@code false}; false runs the separate ops,
+     * for comparison).
+     */
+    static final boolean FUSE_PROJECTION = fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"));
     private static final int REDUCE_GROUP = 64;
 
     private ScanGpu() {
@@ -62,6 +69,19 @@ final class ScanGpu {
     /** The forward's tokens loaded together for a {@code ssam.gpu.scanAhead} setting (null: 1). */
     static int ahead(String setting) {
         return wholeNumber("ssam.gpu.scanAhead", setting, 1, 1, 16);
+    }
+
+    /** The {@code ssam.gpu.scanFuseProjection} setting (null or blank: true). */
+    static boolean fuseProjection(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return true;
+        }
+        return switch (setting.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("ssam.gpu.scanFuseProjection is '" + setting
+                    + "', expected true or false");
+        };
     }
 
     /** The checkpoint interval for a {@code ssam.gpu.scanChunk} setting (null: 16). */

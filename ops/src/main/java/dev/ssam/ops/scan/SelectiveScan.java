@@ -160,15 +160,17 @@ public final class SelectiveScan {
      * </pre>
      * Shapes: {@code u, z, out (B, L, E)}; {@code xdbl (B, L, R + 2N)}; {@code dtW (E, R)};
      * {@code A (E, N)}; {@code D, deltaBias (E)} or null. Ref and Cpu run exactly that sequence of
-     * ops (column copies, {@code Matmul.linear}, the scan) on temporaries; a GPU backend with
-     * {@link #fusesProjection} runs one kernel that stages the column blocks and takes each token's
-     * delta itself, so neither the copies nor delta (B, L, E) are written to memory.
+     * ops (column copies, {@code Matmul.linear}, the scan) on temporaries; a GPU backend (R &lt;=
+     * {@value ScanGpu#MAX_DT_RANK}, a supported state size) runs one kernel that stages the column
+     * blocks and takes each token's delta itself, so neither the copies nor delta (B, L, E) are
+     * written to memory.
      */
     public static void forwardProjected(Backend backend, Tensor u, Tensor xdbl, Tensor dtW, Tensor A, Tensor D,
                                         Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out) {
         Dims d = ScanProjection.check(u, xdbl, dtW, A, D, z, deltaBias, out);
         int rank = dtW.dim(1);
-        if (backend instanceof Backend.Gpu g && fusesProjection(backend, d, rank)) {
+        if (backend instanceof Backend.Gpu g && ScanGpu.unsupported(d, g.name()) == null
+                && rank <= ScanGpu.MAX_DT_RANK) {
             ScanGpu.forwardProjected(g, d, rank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out);
         } else {
             ScanProjection.composed(backend, d, rank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out);
@@ -177,11 +179,13 @@ public final class SelectiveScan {
 
     /**
      * Whether {@link #forwardProjected} runs as one fused kernel on {@code backend} for these
-     * sizes and dt rank R (GPU backends, R &lt;= {@value ScanGpu#MAX_DT_RANK}); elsewhere it is the
-     * sequence of ops it is defined by, no faster than calling them.
+     * sizes and dt rank R (GPU backends, R &lt;= {@value ScanGpu#MAX_DT_RANK}, unless the system
+     * property {@code ssam.gpu.scanFuseProjection} is false); elsewhere it is the sequence of ops it
+     * is defined by, no faster than calling them.
      */
     public static boolean fusesProjection(Backend backend, Dims dims, int dtRank) {
-        return backend instanceof Backend.Gpu && supports(backend, dims) && dtRank <= ScanGpu.MAX_DT_RANK;
+        return backend instanceof Backend.Gpu && ScanGpu.FUSE_PROJECTION && supports(backend, dims)
+                && dtRank <= ScanGpu.MAX_DT_RANK;
     }
 
     /**

@@ -42,4 +42,13 @@ class ScanGpuChunkTest {
             assertTrue(e.getMessage().contains("ssam.gpu.scanAhead is '" + bad + "'"), e.getMessage());
         }
     }
+
+    @Test
+    void fuseProjectionDefaultsToTrueAndTakesTrueOrFalse() {
+        assertTrue(ScanGpu.fuseProjection(null));
+        assertTrue(ScanGpu.fuseProjection(" true"));
+        assertEquals(false, ScanGpu.fuseProjection("false"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanGpu.fuseProjection("no"));
+        assertTrue(e.getMessage().contains("ssam.gpu.scanFuseProjection is 'no'"), e.getMessage());
+    }
 }
