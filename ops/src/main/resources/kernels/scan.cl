@@ -7,8 +7,8 @@
  *   SSAM_NSTATE  N, the state size (1..32): the state of one channel lives in private memory
  *   SSAM_GROUP   channels per work-group (64); all channels of a group share one batch index
  *   SSAM_SPLIT   (optional) work-items per channel of scan_forward_split, dividing N
- *   SSAM_AHEAD   (default 1) tokens whose u, delta (and z) a forward work-item loads together before
- *                stepping through them, so their memory latencies overlap
+ *   SSAM_AHEAD   (default 1; ScanGpu passes 8) tokens whose u, delta (and z) a forward work-item
+ *                loads together before stepping through them, so their memory latencies overlap
  *   SSAM_CHUNK   tokens per chunk (default 16): the forward stages a chunk's B and C rows in work-group
  *                memory; the backward checkpoints the state at every chunk start
  *   SSAM_DTRANK  (default 0) R > 0: the forward kernels read x_proj's output as it is

@@ -44,9 +44,12 @@ final class ScanGpu {
      */
     static final int SPLIT = split(System.getProperty("ssam.gpu.scanSplit"));
     /**
-     * Tokens whose inputs a forward work-item loads together before stepping through them: 1, or
-     * the system property {@code ssam.gpu.scanAhead} (1 to 16; a tuning experiment: more loads in
-     * flight per work-item, for more registers).
+     * Tokens whose inputs (u, delta, z) a forward work-item loads together before stepping through
+     * them: 8, or the system property {@code ssam.gpu.scanAhead} (1 to 16; 1 is the kernel measured
+     * on the H100 in session 4). At the batch sizes of inference a channel per work-item leaves
+     * 2 to 5 warps per scheduler, too few to hide a global load on every token's critical path; 8
+     * puts one load latency on 8 tokens, for 112 registers a work-item instead of 80 (nvcc -Xptxas
+     * -v), which still holds a 128-window batch on an H100 in one wave. Not yet measured on a device.
      */
     static final int AHEAD = ahead(System.getProperty("ssam.gpu.scanAhead"));
     /**
@@ -66,9 +69,9 @@ final class ScanGpu {
         return wholeNumber("ssam.gpu.scanSplit", setting, 1, 1, 8);
     }
 
-    /** The forward's tokens loaded together for a {@code ssam.gpu.scanAhead} setting (null: 1). */
+    /** The forward's tokens loaded together for a {@code ssam.gpu.scanAhead} setting (null: 8). */
     static int ahead(String setting) {
-        return wholeNumber("ssam.gpu.scanAhead", setting, 1, 1, 16);
+        return wholeNumber("ssam.gpu.scanAhead", setting, 8, 1, 16);
     }
 
     /** The {@code ssam.gpu.scanFuseProjection} setting (null or blank: true). */

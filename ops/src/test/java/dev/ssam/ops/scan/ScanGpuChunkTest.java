@@ -33,9 +33,9 @@ class ScanGpuChunkTest {
     }
 
     @Test
-    void aheadDefaultsTo1AndTakesWholeNumbersFrom1To16() {
-        assertEquals(1, ScanGpu.ahead(null));
-        assertEquals(8, ScanGpu.ahead("8"));
+    void aheadDefaultsTo8AndTakesWholeNumbersFrom1To16() {
+        assertEquals(8, ScanGpu.ahead(null));
+        assertEquals(1, ScanGpu.ahead("1"));
         assertEquals(16, ScanGpu.ahead(" 16 "));
         for (String bad : new String[] {"0", "17", "x"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanGpu.ahead(bad));
