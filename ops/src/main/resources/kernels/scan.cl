@@ -106,6 +106,22 @@ DEVICE void scan_stage_dtw(LOCAL_PTR float *sW, GLOBAL const float *dtW, int e0,
 }
 
 /*
+ * Loads u, delta (unless SSAM_DTRANK > 0) and z (unless NULL) of tokens k0 .. k0 + SSAM_AHEAD - 1
+ * of the chunk at row0 (flattened batch and time), channel e, into pu, pd, pz: one memory latency
+ * for SSAM_AHEAD tokens, not one a token. Tokens at or past steps load token k0 again (in range).
+ */
+DEVICE void scan_prefetch(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *z, float *pu,
+                          float *pd, float *pz, int row0, int k0, int steps, int dInner, int e) {
+#pragma unroll
+    for (int j = 0; j < SSAM_AHEAD; j++) {
+        int ut = (row0 + (k0 + j < steps ? k0 + j : k0)) * dInner + e;
+        pu[j] = u[ut];
+        pd[j] = SSAM_DTRANK > 0 ? 0.0f : delta[ut];
+        pz[j] = z != 0 ? z[ut] : 0.0f;
+    }
+}
+
+/*
  * h[n] = exp(d A[e,n]) h[n] + d B[t,n] u[t,e];  y[t,e] = (sum_n C[t,n] h[n] + D[e] u[t,e]) SiLU(z[t,e]).
  * a[n] holds A[e,n] log2(e). B and C rows are bcStride apart (N for B and C tensors of their own),
  * starting at columns bOff and cOff; dtRaw and dtW are NULL unless SSAM_DTRANK > 0.
@@ -140,17 +156,10 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
         scan_stage(sB, sC, sDt, Bm, Cm, dtRaw, b * len + t0, steps, bcStride, bOff, cOff, THREAD_ID(0), SSAM_GROUP);
         BARRIER();
         for (int k0 = 0; active && k0 < steps; k0 += SSAM_AHEAD) {
-            /* the next SSAM_AHEAD tokens' inputs in flight together: one memory latency, not one a token */
             float pu[SSAM_AHEAD];
             float pd[SSAM_AHEAD];
             float pz[SSAM_AHEAD];
-#pragma unroll
-            for (int j = 0; j < SSAM_AHEAD; j++) {
-                int ut = (b * len + t0 + (k0 + j < steps ? k0 + j : k0)) * dInner + e;
-                pu[j] = u[ut];
-                pd[j] = SSAM_DTRANK > 0 ? 0.0f : delta[ut];
-                pz[j] = z != 0 ? z[ut] : 0.0f;
-            }
+            scan_prefetch(u, delta, z, pu, pd, pz, b * len + t0, k0, steps, dInner, e);
 #pragma unroll
             for (int j = 0; j < SSAM_AHEAD; j++) {
                 int k = k0 + j;
@@ -226,12 +235,8 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
         for (int k0 = 0; active && k0 < steps; k0 += SSAM_AHEAD) {
             float pu[SSAM_AHEAD];
             float pd[SSAM_AHEAD];
-#pragma unroll
-            for (int j = 0; j < SSAM_AHEAD; j++) {
-                int ut = (b * len + t0 + (k0 + j < steps ? k0 + j : k0)) * dInner + e;
-                pu[j] = u[ut];
-                pd[j] = SSAM_DTRANK > 0 ? 0.0f : delta[ut];
-            }
+            float pz[SSAM_AHEAD]; /* unused: the gate is applied after the parts are added */
+            scan_prefetch(u, delta, 0, pu, pd, pz, b * len + t0, k0, steps, dInner, e);
 #pragma unroll
             for (int j = 0; j < SSAM_AHEAD; j++) {
                 int k = k0 + j;
