@@ -19,6 +19,14 @@ package dev.ssam.runtime;
  * <tr><td>{@code ssam.cudaLibraryPath}</td><td>folders (separated by {@code :}) searched first for
  *     NVRTC and cuBLAS (and the driver)</td><td>the dynamic linker's search, then
  *     {@code /usr/local/cuda/targets/x86_64-linux/lib}, {@code /usr/local/cuda/lib64}</td></tr>
+ * <tr><td>{@code ssam.gpu.scanChunk}</td><td>the GPU scan's chunk: tokens of B and C staged together,
+ *     and the backward's checkpoint interval (1 to 64)</td><td>16</td></tr>
+ * <tr><td>{@code ssam.gpu.scanSplit}</td><td>work-items per channel of the GPU forward scan (1 to 8;
+ *     used where it divides the state size)</td><td>1</td></tr>
+ * <tr><td>{@code ssam.gpu.scanAhead}</td><td>tokens whose inputs a GPU forward work-item loads
+ *     together (1 to 16; 1 is the kernel measured in session 4)</td><td>8</td></tr>
+ * <tr><td>{@code ssam.gpu.scanFuseProjection}</td><td>{@code false}: GPU inference runs x_proj's
+ *     column split, the dt projection and the scan as separate ops (for comparison)</td><td>true</td></tr>
  * </table>
  *
  * @param vectorBits    requested vector width in bits, 0 for the preferred species
@@ -26,9 +34,10 @@ package dev.ssam.runtime;
  * @param openclLibrary the OpenCL loader library to open, or "" for the default search
  * @param cudaDriver      the CUDA driver library to open, or "" for the default search
  * @param cudaLibraryPath folders searched first for the CUDA libraries, or ""
+ * @param scan            the GPU scan's tuning settings
  */
 public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrary, String cudaDriver,
-                           String cudaLibraryPath) {
+                           String cudaLibraryPath, ScanTuning scan) {
     /** The flags of this JVM, read once. */
     public static final RuntimeFlags CURRENT = read();
 
@@ -39,6 +48,9 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
         openclLibrary = openclLibrary == null ? "" : openclLibrary.trim();
         cudaDriver = cudaDriver == null ? "" : cudaDriver.trim();
         cudaLibraryPath = cudaLibraryPath == null ? "" : cudaLibraryPath.trim();
+        if (scan == null) {
+            throw new IllegalArgumentException("RuntimeFlags: scan tuning is missing (null)");
+        }
     }
 
     private static RuntimeFlags read() {
@@ -51,6 +63,79 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
         }
         return new RuntimeFlags(b, Boolean.parseBoolean(System.getProperty("ssam.forceRef", "false")),
                 System.getProperty("ssam.openclLibrary", ""), System.getProperty("ssam.cudaDriver", ""),
-                System.getProperty("ssam.cudaLibraryPath", ""));
+                System.getProperty("ssam.cudaLibraryPath", ""), new ScanTuning(
+                        ScanTuning.chunk(System.getProperty("ssam.gpu.scanChunk")),
+                        ScanTuning.split(System.getProperty("ssam.gpu.scanSplit")),
+                        ScanTuning.ahead(System.getProperty("ssam.gpu.scanAhead")),
+                        ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"))));
+    }
+
+    /**
+     * The GPU selective scan's tuning settings (the {@code ssam.gpu.scan*} properties above; the
+     * kernels are {@code dev.ssam.ops.scan.ScanGpu}'s). Each parser takes the property's text (null
+     * or blank: the default) and names the property in its error.
+     *
+     * @param chunk          tokens per chunk, 1 to 64
+     * @param split          work-items per channel of the forward, 1 to 8
+     * @param ahead          tokens whose inputs a forward work-item loads together, 1 to 16
+     * @param fuseProjection whether inference fuses x_proj's split, dt and the scan
+     */
+    public record ScanTuning(int chunk, int split, int ahead, boolean fuseProjection) {
+        public ScanTuning {
+            requireRange("ssam.gpu.scanChunk", chunk, 1, 64);
+            requireRange("ssam.gpu.scanSplit", split, 1, 8);
+            requireRange("ssam.gpu.scanAhead", ahead, 1, 16);
+        }
+
+        /** A {@code ssam.gpu.scanChunk} setting (default 16). */
+        public static int chunk(String setting) {
+            return wholeNumber("ssam.gpu.scanChunk", setting, 16, 1, 64);
+        }
+
+        /** A {@code ssam.gpu.scanSplit} setting (default 1). */
+        public static int split(String setting) {
+            return wholeNumber("ssam.gpu.scanSplit", setting, 1, 1, 8);
+        }
+
+        /** A {@code ssam.gpu.scanAhead} setting (default 8). */
+        public static int ahead(String setting) {
+            return wholeNumber("ssam.gpu.scanAhead", setting, 8, 1, 16);
+        }
+
+        /** A {@code ssam.gpu.scanFuseProjection} setting (default true). */
+        public static boolean fuseProjection(String setting) {
+            if (setting == null || setting.isBlank()) {
+                return true;
+            }
+            return switch (setting.trim()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("ssam.gpu.scanFuseProjection is '" + setting
+                        + "', expected true or false");
+            };
+        }
+
+        private static void requireRange(String name, int v, int min, int max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " is " + v + ", expected a whole number from " + min + " to "
+                        + max);
+            }
+        }
+
+        private static int wholeNumber(String name, String setting, int fallback, int min, int max) {
+            if (setting == null || setting.isBlank()) {
+                return fallback;
+            }
+            try {
+                int v = Integer.parseInt(setting.trim());
+                if (v >= min && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " is '" + setting + "', expected a whole number from " + min
+                    + " to " + max);
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.ssam.ops.scan.SelectiveScan.Dims;
 import dev.ssam.ops.scan.SelectiveScan.Grads;
 import dev.ssam.ops.scan.SelectiveScan.Inputs;
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.RuntimeFlags;
 import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.gpu.GpuBuffer;
 import dev.ssam.runtime.gpu.GpuProgram;
@@ -26,87 +27,58 @@ import dev.ssam.runtime.gpu.KernelSource;
 final class ScanGpu {
     /** Largest state size: the state, its gradient and a 16-token chunk of states sit in private memory. */
     static final int MAX_STATE = 32;
-    /** Largest dt rank R of the fused projected forward: a channel's row of dtW sits in private memory. */
+    /** Largest dt rank R of the fused projected forward (the group's rows of dtW sit in work-group memory). */
     static final int MAX_DT_RANK = 64;
     private static final KernelSource SRC = KernelSource.load(ScanGpu.class, "scan.cl");
     /** Channels per work-group (SSAM_GROUP in the source). */
     private static final int GROUP = 64;
-    /**
-     * Tokens per checkpoint (SSAM_CHUNK in the source): 16, or the system property
-     * {@code ssam.gpu.scanChunk} (1 to 64; a tuning experiment: smaller chunks keep less of the
-     * recomputed chunk in private memory and store more checkpoints).
-     */
-    static final int CHUNK = chunk(System.getProperty("ssam.gpu.scanChunk"));
-    /**
-     * Work-items per channel of the forward scan: 1 (one work-item holds a channel's whole state),
-     * or the system property {@code ssam.gpu.scanSplit} (1 to 8; a tuning experiment: the states
-     * spread over that many work-items, {@code scan_forward_split}, where it divides N).
-     */
-    static final int SPLIT = split(System.getProperty("ssam.gpu.scanSplit"));
+    /** The tuning settings ({@link RuntimeFlags.ScanTuning}: {@code ssam.gpu.scan*}). */
+    private static final RuntimeFlags.ScanTuning TUNING = RuntimeFlags.CURRENT.scan();
+    /** Tokens per chunk (SSAM_CHUNK): B and C staged together; the backward's checkpoint interval. */
+    static final int CHUNK = TUNING.chunk();
+    /** Work-items per channel of the forward (scan_forward_split where it divides N). */
+    static final int SPLIT = TUNING.split();
     /**
      * Tokens whose inputs (u, delta, z) a forward work-item loads together before stepping through
-     * them: 8, or the system property {@code ssam.gpu.scanAhead} (1 to 16; 1 is the kernel measured
-     * on the H100 in session 4). At the batch sizes of inference a channel per work-item leaves
-     * 2 to 5 warps per scheduler, too few to hide a global load on every token's critical path; 8
-     * puts one load latency on 8 tokens, for 112 registers a work-item instead of 80 (nvcc -Xptxas
-     * -v), which still holds a 128-window batch on an H100 in one wave. Not yet measured on a device.
+     * them (SSAM_AHEAD; default 8, 1 is the kernel measured on the H100 in session 4). At the batch
+     * sizes of inference a channel per work-item leaves 2 to 5 warps per scheduler, too few to hide a
+     * global load on every token's critical path; 8 puts one load latency on 8 tokens, for 112
+     * registers a work-item instead of 80 (nvcc -Xptxas -v), which still holds a 128-window batch on
+     * an H100 in one wave. Not yet measured on a device.
      */
-    static final int AHEAD = ahead(System.getProperty("ssam.gpu.scanAhead"));
-    /**
-     * Whether inference fuses x_proj's column split, the dt projection and the scan into one kernel
-     * ({@link SelectiveScan#forwardProjected}): true, or the system property
-     * {@code ssam.gpu.scanFuseProjection} ({@code true}/{@code false}; false runs the separate ops,
-     * for comparison).
-     */
-    static final boolean FUSE_PROJECTION = fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"));
+    static final int AHEAD = TUNING.ahead();
+    /** Whether inference fuses x_proj's column split, the dt projection and the scan ({@link SelectiveScan#forwardProjected}). */
+    static final boolean FUSE_PROJECTION = TUNING.fuseProjection();
     private static final int REDUCE_GROUP = 64;
+    /** Work-group memory a kernel may declare on every device we run (CUDA's static limit). */
+    static final int MAX_LOCAL_BYTES = 48 * 1024;
 
     private ScanGpu() {
     }
 
-    /** The forward's work-items per channel for a {@code ssam.gpu.scanSplit} setting (null: 1). */
-    static int split(String setting) {
-        return wholeNumber("ssam.gpu.scanSplit", setting, 1, 1, 8);
+    /**
+     * Work-group memory of the forward kernels, as scan.cl declares it: B and C of a chunk, the dt
+     * rows and dtW rows when projected (R &gt; 0), the split parts when split &gt; 1.
+     */
+    static long forwardLocalBytes(int dState, int split, int dtRank) {
+        int slots = Math.max(1, dtRank);
+        long floats = 2L * CHUNK * dState + (long) CHUNK * slots + (long) GROUP * slots
+                + (split > 1 ? (long) CHUNK * GROUP * split : 0);
+        return floats * Float.BYTES;
     }
 
-    /** The forward's tokens loaded together for a {@code ssam.gpu.scanAhead} setting (null: 8). */
-    static int ahead(String setting) {
-        return wholeNumber("ssam.gpu.scanAhead", setting, 8, 1, 16);
+    /** The forward's work-items per channel for these sizes: SPLIT where it divides N, else 1. */
+    static int split(Dims d) {
+        return d.dState() % SPLIT == 0 ? SPLIT : 1;
     }
 
-    /** The {@code ssam.gpu.scanFuseProjection} setting (null or blank: true). */
-    static boolean fuseProjection(String setting) {
-        if (setting == null || setting.isBlank()) {
-            return true;
-        }
-        return switch (setting.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("ssam.gpu.scanFuseProjection is '" + setting
-                    + "', expected true or false");
-        };
-    }
-
-    /** The checkpoint interval for a {@code ssam.gpu.scanChunk} setting (null: 16). */
-    static int chunk(String setting) {
-        return wholeNumber("ssam.gpu.scanChunk", setting, 16, 1, 64);
-    }
-
-    /** A tuning setting: {@code fallback} when unset or blank, else a whole number in [min, max] or an error naming it. */
-    private static int wholeNumber(String name, String setting, int fallback, int min, int max) {
-        if (setting == null || setting.isBlank()) {
-            return fallback;
-        }
-        try {
-            int v = Integer.parseInt(setting.trim());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " is '" + setting + "', expected a whole number from " + min + " to "
-                + max);
+    /**
+     * Whether the fused projected forward runs for these sizes and dt rank: a supported state size,
+     * R &lt;= {@value #MAX_DT_RANK}, and its work-group memory within {@value #MAX_LOCAL_BYTES} bytes.
+     */
+    static boolean canFuse(Dims d, int dtRank, String device) {
+        return unsupported(d, device) == null && dtRank >= 1 && dtRank <= MAX_DT_RANK
+                && forwardLocalBytes(d.dState(), split(d), dtRank) <= MAX_LOCAL_BYTES;
     }
 
     /** Why this backend cannot run {@code d}, or null when it can. */
@@ -142,7 +114,7 @@ final class ScanGpu {
     }
 
     static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState) {
-        forward(gpu, d, in, out, lastState, d.dState() % SPLIT == 0 ? SPLIT : 1, AHEAD);
+        forward(gpu, d, in, out, lastState, split(d), AHEAD);
     }
 
     /**
@@ -150,7 +122,7 @@ final class ScanGpu {
      * N), each loading {@code ahead} tokens' inputs at a time.
      */
     static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, int split, int ahead) {
-        requireSplit(d, split, gpu.name());
+        requireSplit(d, split, 0, gpu.name());
         try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
             Device g = Device.of(s, in);
             launchForward(s, d, split, ahead, 0, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias, s.out(out),
@@ -161,15 +133,14 @@ final class ScanGpu {
     /** {@link SelectiveScan#forwardProjected} with the default split and ahead. */
     static void forwardProjected(Backend.Gpu gpu, Dims d, int dtRank, Tensor u, Tensor xdbl, Tensor dtW, Tensor A,
                                  Tensor D, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out) {
-        forwardProjected(gpu, d, dtRank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out,
-                d.dState() % SPLIT == 0 ? SPLIT : 1, AHEAD);
+        forwardProjected(gpu, d, dtRank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out, split(d), AHEAD);
     }
 
     /** {@link SelectiveScan#forwardProjected} with {@code split} and {@code ahead} as {@link #forward}'s. */
     static void forwardProjected(Backend.Gpu gpu, Dims d, int dtRank, Tensor u, Tensor xdbl, Tensor dtW, Tensor A,
                                  Tensor D, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out, int split,
                                  int ahead) {
-        requireSplit(d, split, gpu.name());
+        requireSplit(d, split, dtRank, gpu.name());
         try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
             GpuBuffer x = s.in(xdbl);
             int n = d.dState();
@@ -178,11 +149,18 @@ final class ScanGpu {
         }
     }
 
-    private static void requireSplit(Dims d, int split, String device) {
+    private static void requireSplit(Dims d, int split, int dtRank, String device) {
         requireSupported(d, device);
         if (split < 1 || d.dState() % split != 0) {
             throw new IllegalArgumentException(SelectiveScan.OP + ": " + split + " work-items per channel do not divide "
                     + "dState " + d.dState());
+        }
+        long bytes = forwardLocalBytes(d.dState(), split, dtRank);
+        if (bytes > MAX_LOCAL_BYTES) {
+            throw new IllegalArgumentException(SelectiveScan.OP + ": the forward with " + split + " work-items per "
+                    + "channel, chunks of " + CHUNK + " tokens, dState " + d.dState() + " and dt rank " + dtRank
+                    + " needs " + bytes + " bytes of work-group memory, more than " + MAX_LOCAL_BYTES
+                    + "; lower ssam.gpu.scanSplit or ssam.gpu.scanChunk");
         }
     }
 

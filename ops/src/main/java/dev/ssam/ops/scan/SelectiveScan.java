@@ -160,17 +160,17 @@ public final class SelectiveScan {
      * </pre>
      * Shapes: {@code u, z, out (B, L, E)}; {@code xdbl (B, L, R + 2N)}; {@code dtW (E, R)};
      * {@code A (E, N)}; {@code D, deltaBias (E)} or null. Ref and Cpu run exactly that sequence of
-     * ops (column copies, {@code Matmul.linear}, the scan) on temporaries; a GPU backend (R &lt;=
-     * {@value ScanGpu#MAX_DT_RANK}, a supported state size) runs one kernel that stages the column
-     * blocks and takes each token's delta itself, so neither the copies nor delta (B, L, E) are
-     * written to memory.
+     * ops (column copies, {@code Matmul.linear}, the scan) on temporaries; a GPU backend runs one
+     * kernel that stages the column blocks and takes each token's delta itself, so neither the
+     * copies nor delta (B, L, E) are written to memory, where its sizes allow (R &lt;=
+     * {@value ScanGpu#MAX_DT_RANK}, a supported state size, the kernel's work-group memory within
+     * {@value ScanGpu#MAX_LOCAL_BYTES} bytes; else the sequence of ops, on the GPU).
      */
     public static void forwardProjected(Backend backend, Tensor u, Tensor xdbl, Tensor dtW, Tensor A, Tensor D,
                                         Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out) {
         Dims d = ScanProjection.check(u, xdbl, dtW, A, D, z, deltaBias, out);
         int rank = dtW.dim(1);
-        if (backend instanceof Backend.Gpu g && ScanGpu.unsupported(d, g.name()) == null
-                && rank <= ScanGpu.MAX_DT_RANK) {
+        if (backend instanceof Backend.Gpu g && ScanGpu.canFuse(d, rank, g.name())) {
             ScanGpu.forwardProjected(g, d, rank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out);
         } else {
             ScanProjection.composed(backend, d, rank, u, xdbl, dtW, A, D, z, deltaBias, deltaSoftplus, out);
@@ -179,13 +179,12 @@ public final class SelectiveScan {
 
     /**
      * Whether {@link #forwardProjected} runs as one fused kernel on {@code backend} for these
-     * sizes and dt rank R (GPU backends, R &lt;= {@value ScanGpu#MAX_DT_RANK}, unless the system
-     * property {@code ssam.gpu.scanFuseProjection} is false); elsewhere it is the sequence of ops it
-     * is defined by, no faster than calling them.
+     * sizes and dt rank R, so a caller gains by using it: GPU backends where the sizes allow (see
+     * there), unless the system property {@code ssam.gpu.scanFuseProjection} is false; elsewhere it
+     * is the sequence of ops it is defined by, no faster than calling them.
      */
     public static boolean fusesProjection(Backend backend, Dims dims, int dtRank) {
-        return backend instanceof Backend.Gpu && ScanGpu.FUSE_PROJECTION && supports(backend, dims)
-                && dtRank <= ScanGpu.MAX_DT_RANK;
+        return backend instanceof Backend.Gpu g && ScanGpu.FUSE_PROJECTION && ScanGpu.canFuse(dims, dtRank, g.name());
     }
 
     /**

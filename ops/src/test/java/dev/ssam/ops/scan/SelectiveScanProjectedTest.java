@@ -115,12 +115,19 @@ class SelectiveScanProjectedTest {
                     continue;
                 }
                 Case k = Case.random(c, 1000 + 10L * v[0] + v[1]);
+                Tensor[] before = {k.u.copy(), k.xdbl.copy(), k.dtW.copy()};
                 Tensor expected = k.expected();
-                Tensor out = Tensor.zeros(c[0], c[1], c[2]);
-                SelectiveScan.Dims d = ScanProjection.check(k.u, k.xdbl, k.dtW, k.a, k.d, k.z, k.bias, out);
-                ScanGpu.forwardProjected(gpu, d, c[4], k.u, k.xdbl, k.dtW, k.a, k.d, k.z, k.bias, k.softplus, out,
-                        v[0], v[1]);
-                TensorCompare.assertClose(k + " split " + v[0] + " ahead " + v[1], expected, out, b.vsRefReduction());
+                GuardedTensor out = GuardedTensor.zeros(c[0], c[1], c[2]);
+                out.tensor().fill(7.5f);
+                SelectiveScan.Dims d = ScanProjection.check(k.u, k.xdbl, k.dtW, k.a, k.d, k.z, k.bias, out.tensor());
+                ScanGpu.forwardProjected(gpu, d, c[4], k.u, k.xdbl, k.dtW, k.a, k.d, k.z, k.bias, k.softplus,
+                        out.tensor(), v[0], v[1]);
+                String name = k + " split " + v[0] + " ahead " + v[1];
+                TensorCompare.assertClose(name, expected, out.tensor(), b.vsRefReduction());
+                out.assertGuardsIntact(name + " out");
+                TensorCompare.assertBitwiseEqual(name + " u unchanged", before[0], k.u);
+                TensorCompare.assertBitwiseEqual(name + " xdbl unchanged", before[1], k.xdbl);
+                TensorCompare.assertBitwiseEqual(name + " dtW unchanged", before[2], k.dtW);
                 ran++;
             }
         }
@@ -132,6 +139,24 @@ class SelectiveScanProjectedTest {
         SelectiveScan.Dims d = new SelectiveScan.Dims(1, 251, 576, 24);
         assertFalse(SelectiveScan.fusesProjection(Backend.ref(), d, 12));
         assertFalse(SelectiveScan.fusesProjection(BackendUnderTest.CPU.backend(), d, 12));
+        assertTrue(ScanGpu.canFuse(d, 12, "gpu"), "the tiny model's sizes fuse");
+        assertFalse(ScanGpu.canFuse(d, ScanGpu.MAX_DT_RANK + 1, "gpu"), "dt rank past the limit");
+        assertFalse(ScanGpu.canFuse(new SelectiveScan.Dims(1, 251, 576, 40), 12, "gpu"), "dState past the limit");
+        assertTrue(ScanGpu.forwardLocalBytes(24, 1, 12) <= ScanGpu.MAX_LOCAL_BYTES);
+    }
+
+    /** The largest state and dt rank with the widest split need more work-group memory than a kernel may declare. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gpus")
+    void aSplitTooWideForWorkGroupMemoryIsAClearError(BackendUnderTest b) {
+        Backend.Gpu gpu = (Backend.Gpu) b.backend();
+        Case k = Case.random(new int[] {1, 3, 5, 32, 64, 15}, 9);
+        Tensor out = Tensor.zeros(1, 3, 5);
+        SelectiveScan.Dims d = ScanProjection.check(k.u, k.xdbl, k.dtW, k.a, k.d, k.z, k.bias, out);
+        assertTrue(ScanGpu.forwardLocalBytes(32, 8, 64) > ScanGpu.MAX_LOCAL_BYTES);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanGpu.forwardProjected(gpu,
+                d, 64, k.u, k.xdbl, k.dtW, k.a, k.d, k.z, k.bias, k.softplus, out, 8, 1));
+        assertTrue(e.getMessage().contains("bytes of work-group memory, more than 49152"), e.getMessage());
     }
 
     @Test
