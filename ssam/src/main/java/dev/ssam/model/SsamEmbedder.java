@@ -48,7 +48,7 @@ public final class SsamEmbedder {
     private final int windowBatch;
     /** Kernels for one window on one thread (no pool: safe to share between threads). */
     private static final Backend ONE_THREAD = Backend.cpu(1);
-    /** Per calling thread: encoder buffers by window count, so repeated calls allocate nothing. */
+    /** Per calling thread: encoder buffers by window count (see {@link #buffersFor}), so repeated calls allocate nothing. */
     private final ThreadLocal<Int2ObjectOpenHashMap<SsamEncoder.Buffers>> buffers =
             ThreadLocal.withInitial(Int2ObjectOpenHashMap::new);
     /** Per calling thread: the input and feature buffers of the last call (reused for the same window count). */
@@ -270,9 +270,27 @@ public final class SsamEmbedder {
         SsamConfig c = params.config();
         for (int start = from; start < to; start += windowBatch) {
             int end = Math.min(to, start + windowBatch);
-            SsamEncoder.Buffers buf = buffers.get().computeIfAbsent(end - start, k -> SsamEncoder.Buffers.allocate(c, k));
-            SsamEncoder.features(b, params, input.slice0(start, end), buf, feats.slice0(start, end));
+            SsamEncoder.features(b, params, input.slice0(start, end), buffersFor(end - start),
+                    feats.slice0(start, end));
         }
+    }
+
+    /**
+     * This thread's encoder buffers for calls of {@code windows} windows: kept for the full window
+     * batch and for the last other size only (a caller batching clips of varied lengths meets many
+     * sizes; each set of buffers is about 3.8 MB a window for SSAM-Tiny).
+     */
+    private SsamEncoder.Buffers buffersFor(int windows) {
+        Int2ObjectOpenHashMap<SsamEncoder.Buffers> cache = buffers.get();
+        SsamEncoder.Buffers buf = cache.get(windows);
+        if (buf == null) {
+            if (windows != windowBatch) {
+                cache.keySet().removeIf(k -> k != windowBatch);
+            }
+            buf = SsamEncoder.Buffers.allocate(params.config(), windows);
+            cache.put(windows, buf);
+        }
+        return buf;
     }
 
     /** A clip's embedding from its {@code kept} feature rows of width {@code dim} at {@code feats[offset]}. */

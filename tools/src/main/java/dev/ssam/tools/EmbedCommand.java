@@ -127,12 +127,15 @@ public final class EmbedCommand implements Callable<Integer> {
                 b.threads(), plural(b.threads()), format, what, out);
         Batch pending = new Batch(embedder, writer, manifest, files.size(), stdout, err);
         for (InputFiles.Input in : files) {
+            float[] wave;
             try {
                 AudioClip clip = AudioFiles.read(in.file());
-                pending.add(in, embedder.atModelRate(clip.samples(), clip.sampleRate()));
+                wave = embedder.atModelRate(clip.samples(), clip.sampleRate());
             } catch (IOException | IllegalArgumentException ex) {
                 pending.fail(in, aboutFile(in.file(), ex));
+                continue;
             }
+            pending.add(in, wave);
         }
         pending.flush();
         double elapsed = seconds(pending.start);
@@ -155,8 +158,8 @@ public final class EmbedCommand implements Callable<Integer> {
         private final PrintWriter stdout;
         private final PrintWriter err;
         private final long start = System.nanoTime();
-        /** Per pending file: its 16 kHz samples, or null when it failed (its message in {@link #errors}). */
         private final List<InputFiles.Input> inputs = new ArrayList<>();
+        /** Per pending file: its 16 kHz samples, or null when it failed (its message in {@link #errors}). */
         private final List<float[]> waves = new ArrayList<>();
         private final List<String> errors = new ArrayList<>();
         private int windows;
@@ -189,51 +192,75 @@ public final class EmbedCommand implements Callable<Integer> {
             errors.add(message);
         }
 
-        /** Embeds the pending files' clips in one call, then writes and reports every pending file in order. */
+        /**
+         * Embeds the pending files' clips in one call (should it fail, each clip alone, so one bad
+         * clip fails only its file), then writes and reports every pending file in order.
+         */
         void flush() throws IOException {
-            List<float[]> clips = waves.stream().filter(w -> w != null).toList();
-            List<ClipEmbedding> embedded = List.of();
-            String callError = null;
-            if (!clips.isEmpty()) {
-                try {
-                    embedded = embedder.embedAll(clips, LogMel.SAMPLE_RATE);
-                } catch (IllegalArgumentException ex) {
-                    callError = UserErrors.message(ex);
-                }
-            }
-            for (int i = 0, k = 0; i < inputs.size(); i++) {
-                InputFiles.Input in = inputs.get(i);
-                String error = errors.get(i);
-                if (error == null && callError != null) {
-                    error = in.file() + ": " + callError;
-                }
-                if (error == null) {
-                    ClipEmbedding e = embedded.get(k++);
-                    try {
-                        List<Path> written = writer.write(out.resolve(in.base()), in.file(), e);
-                        manifest.ok(in.file(), written, e.durationMs(), e.frames());
-                    } catch (IOException | IllegalArgumentException ex) {
-                        error = aboutFile(in.file(), ex);
-                    }
+            try {
+                List<float[]> clips = waves.stream().filter(w -> w != null).toList();
+                List<ClipEmbedding> embedded = new ArrayList<>();
+                List<String> clipErrors = new ArrayList<>();
+                embed(clips, embedded, clipErrors);
+                for (int i = 0, k = 0; i < inputs.size(); i++) {
+                    InputFiles.Input in = inputs.get(i);
+                    String error = errors.get(i);
                     if (error == null) {
-                        done++;
-                        double elapsed = seconds(start);
-                        progress(stdout, "[%d/%d] %s: %.2f s, %d frames -> %s.*  (%.1f s elapsed, %.2f clips/s)",
-                                done + failed, total, in.file(), e.durationMs() / 1000, e.frames(),
-                                out.resolve(in.base()), elapsed, (done + failed) / elapsed);
+                        error = clipErrors.get(k) == null ? write(in, embedded.get(k)) : in.file() + ": " + clipErrors.get(k);
+                        k++;
+                    }
+                    if (error != null) {
+                        err.println("ssam embed: " + error);
+                        err.flush();
+                        manifest.error(in.file(), error);
+                        failed++;
                     }
                 }
-                if (error != null) {
-                    err.println("ssam embed: " + error);
-                    err.flush();
-                    manifest.error(in.file(), error);
-                    failed++;
+            } finally {
+                inputs.clear();
+                waves.clear();
+                errors.clear();
+                windows = 0;
+            }
+        }
+
+        /** Embeddings of {@code clips} in order into {@code embedded}, with null or the clip's error in {@code clipErrors}. */
+        private void embed(List<float[]> clips, List<ClipEmbedding> embedded, List<String> clipErrors) {
+            if (clips.isEmpty()) {
+                return;
+            }
+            try {
+                embedded.addAll(embedder.embedAll(clips, LogMel.SAMPLE_RATE));
+                clipErrors.addAll(java.util.Collections.nCopies(clips.size(), null));
+                return;
+            } catch (IllegalArgumentException ex) {
+                // one clip can spoil a batch: embed each alone below
+            }
+            for (float[] clip : clips) {
+                try {
+                    embedded.add(embedder.embedAll(List.of(clip), LogMel.SAMPLE_RATE).getFirst());
+                    clipErrors.add(null);
+                } catch (IllegalArgumentException ex) {
+                    embedded.add(null);
+                    clipErrors.add(UserErrors.message(ex));
                 }
             }
-            inputs.clear();
-            waves.clear();
-            errors.clear();
-            windows = 0;
+        }
+
+        /** Writes one file's outputs and manifest entry and reports it; null, or the error for its file. */
+        private String write(InputFiles.Input in, ClipEmbedding e) throws IOException {
+            try {
+                List<Path> written = writer.write(out.resolve(in.base()), in.file(), e);
+                manifest.ok(in.file(), written, e.durationMs(), e.frames());
+            } catch (IOException | IllegalArgumentException ex) {
+                return aboutFile(in.file(), ex);
+            }
+            done++;
+            double elapsed = seconds(start);
+            progress(stdout, "[%d/%d] %s: %.2f s, %d frames -> %s.*  (%.1f s elapsed, %.2f clips/s)", done + failed,
+                    total, in.file(), e.durationMs() / 1000, e.frames(), out.resolve(in.base()), elapsed,
+                    (done + failed) / elapsed);
+            return null;
         }
     }
 

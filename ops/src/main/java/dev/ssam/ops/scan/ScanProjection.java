@@ -57,11 +57,11 @@ final class ScanProjection {
     static void composed(Backend backend, Dims d, int rank, Tensor u, Tensor xdbl, Tensor dtW, Tensor A, Tensor D,
                          Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor out) {
         int n = d.dState();
-        Tensor dtRaw = Tensor.zeros(d.batch(), d.len(), rank);
-        Tensor bc = Tensor.zeros(d.batch(), d.len(), 2 * n);
-        Tensor bm = Tensor.zeros(d.batch(), d.len(), n);
-        Tensor cm = Tensor.zeros(d.batch(), d.len(), n);
-        Tensor delta = Tensor.zeros(d.batch(), d.len(), d.dInner());
+        Tensor dtRaw = Tensor.zeros(d.batch(), d.len(), rank);           // (B, L, R)
+        Tensor bc = Tensor.zeros(d.batch(), d.len(), 2 * n);             // (B, L, 2N)
+        Tensor bm = Tensor.zeros(d.batch(), d.len(), n);                 // (B, L, N)
+        Tensor cm = Tensor.zeros(d.batch(), d.len(), n);                 // (B, L, N)
+        Tensor delta = Tensor.zeros(d.batch(), d.len(), d.dInner());     // (B, L, E)
         Elementwise.split(backend, xdbl, dtRaw, bc);
         Elementwise.split(backend, bc, bm, cm);
         Matmul.linear(backend, dtRaw, dtW, null, delta);
