@@ -31,10 +31,12 @@ public final class MambaMixer {
      * in {@code act} (allocated for the same B and L) when {@code forBackward}. Without it (inference)
      * on a backend that fuses the scan's projection ({@link SelectiveScan#fusesProjection}: the GPU
      * backends), the scan reads x_proj's output as it is ({@link SelectiveScan#forwardProjected}) and
-     * act's dtRaw, bc, bm, cm and dt are not written.
+     * act's dtRaw, bc, bm, cm and dt are not written. With {@code accumulate} the output is added
+     * into what {@code out} holds ({@code out += y W_out^T}, one GEMM: a block's output straight into
+     * the residual stream) instead of overwriting it.
      */
     public static void forward(Backend backend, BlockParams p, Tensor h, Tensor out, MixerActivations act,
-                               boolean forBackward) {
+                               boolean forBackward, boolean accumulate) {
         int e = act.x().dim(-1);
         Matmul.linear(backend, h, p.inProj().slice0(0, e), null, act.x());
         Matmul.linear(backend, h, p.inProj().slice0(e, 2 * e), null, act.z());
@@ -52,6 +54,10 @@ public final class MambaMixer {
             SelectiveScan.forward(backend, act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(), act.z(),
                     p.dtProjB(), true, act.y(), null);
         }
-        Matmul.linear(backend, act.y(), p.outProj(), null, out);
+        if (accumulate) {
+            Matmul.linearAccumulate(backend, act.y(), p.outProj(), out);
+        } else {
+            Matmul.linear(backend, act.y(), p.outProj(), null, out);
+        }
     }
 }

@@ -11,6 +11,8 @@ import dev.ssam.runtime.Tensor;
 /**
  * The SSAM encoder: patch embedding, fixed positions, class token, residual Add -> LayerNorm ->
  * Mamba blocks and the final LayerNorm (SSAM-SPEC sections 2-3; the official {@code MambaSSAST}).
+ * Without a trace (inference) each mixer adds its output into the residual stream in its out_proj
+ * GEMM ({@code Matmul.linearAccumulate}), so the Add is no pass of its own.
  *
  * <pre>{@code
  * SsamParams p = SsamWeights.load(Path.of("tiny.safetensors.index.json"));
@@ -138,9 +140,9 @@ public final class SsamEncoder {
             BlockParams bp = p.blocks().get(i);
             if (i == 0) {
                 Elementwise.copy(backend, seq, r);
-            } else {
+            } else if (trace != null) {
                 Elementwise.add(backend, r, h, r);
-            }
+            } // without a trace the previous mixer added its output into r itself
             Tensor norm = trace != null ? trace.normed().get(i) : buf.hn;
             if (trace != null) {
                 Elementwise.copy(backend, r, trace.residual().get(i));
@@ -148,11 +150,15 @@ public final class SsamEncoder {
             LayerNorm.forward(backend, r.reshape(batch * l, d), bp.normW(), bp.normB(), (float) c.normEps(),
                     norm.reshape(batch * l, d), trace != null ? trace.mean().get(i) : null,
                     trace != null ? trace.rstd().get(i) : null);
-            h = trace != null ? trace.mixerOut().get(i) : buf.h;
-            MambaMixer.forward(backend, bp, norm, h, trace != null ? trace.mixers().get(i) : buf.mixer, trace != null);
+            if (trace != null) {
+                h = trace.mixerOut().get(i);
+                MambaMixer.forward(backend, bp, norm, h, trace.mixers().get(i), true, false);
+            } else {
+                MambaMixer.forward(backend, bp, norm, r, buf.mixer, false, true);   // r += mixer(norm)
+            }
         }
-        Elementwise.add(backend, r, h, r);
         if (trace != null) {
+            Elementwise.add(backend, r, h, r);
             Elementwise.copy(backend, r, trace.finalIn());
         }
         LayerNorm.forward(backend, r.reshape(batch * l, d), p.encoderNormW(), p.encoderNormB(), (float) c.normEps(),

@@ -98,6 +98,19 @@ public final class Matmul {
     }
 
     /**
+     * {@code out += x w^T} (no bias): a linear layer added into what {@code out} holds, one GEMM with
+     * beta = 1, e.g. a block's output projection straight into the residual stream, where
+     * {@link #linear} into a temporary and an add would write and read it once more. Shapes as
+     * {@link #linear}'s; on every backend {@code out[m, n] = sum_k x[m, k] w[n, k] + out[m, n]}
+     * with the sum rounded as {@link #linear} rounds it, then one addition.
+     */
+    public static void linearAccumulate(Backend backend, Tensor x, Tensor w, Tensor out) {
+        Dims d = check(x, w, null, out);
+        Gemm.Dims g = new Gemm.Dims(false, true, d.m(), d.n(), d.k(), d.k(), d.k(), d.n());
+        Gemm.run(backend, g, 1f, x, w, 1f, out, null);
+    }
+
+    /**
      * Gradients of {@code sum(out * gout)} for {@link #linear}: {@code gx (..., K)} shaped like x,
      * {@code gw (N, K)}, {@code gbias (N)}; each may be null. {@code gout (..., N)} has x's leading
      * dimensions.

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link Matmul#linear} and {@link Matmul#linearBackward} on every backend against Ref: the model's
+ * {@link Matmul#linear}, {@link Matmul#linearAccumulate} and {@link Matmul#linearBackward} on every backend against Ref: the model's
  * projections, awkward and batched shapes, any leading dimensions, absent gradients; guards and
  * unchanged inputs; Cpu 1 vs 2 threads bitwise; central differences on Ref; shape errors. OpenCL
  * cases skip without a device (fail under CI=true).
@@ -71,6 +71,38 @@ class MatmulTest {
             Tensor actual = forward(b.backend(), x, w, bias, n);
             TensorCompare.assertClose(name + " " + b + " vs ref", ref, actual, b.vsRefReduction());
             b.assertSameOnOneThread(name, actual, be -> forward(be, x, w, bias, n));
+        }
+    }
+
+    /** out += x w^T equals linear into a temporary, then the add, on Ref; other backends within their tolerance. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void linearAccumulateAddsTheProductIntoOut(BackendUnderTest b) {
+        SplittableRandom rnd = new SplittableRandom(29);
+        int[][] shapes = {{576, 192, 2, 251}, {7, 5, 3, 17}, {1, 1, 1, 1}};   // K, N, B, L
+        for (int[] sh : shapes) {
+            int k = sh[0];
+            int n = sh[1];
+            Tensor x = random(rnd, 1, sh[2], sh[3], k);                    // (B, L, K)
+            Tensor w = random(rnd, 1 / Math.sqrt(k), n, k);                // (N, K)
+            Tensor start = random(rnd, 1, sh[2], sh[3], n);                // (B, L, N)
+            Tensor product = forward(Backend.ref(), x, w, null, n);
+            Tensor expected = start.copy();
+            for (int i = 0; i < expected.size(); i++) {
+                expected.data()[i] = start.data()[i] + product.data()[i];
+            }
+            GuardedTensor out = GuardedTensor.zeros(sh[2], sh[3], n);
+            System.arraycopy(start.data(), 0, out.tensor().data(), out.tensor().offset(), start.size());
+            Tensor x0 = x.copy();
+            Matmul.linearAccumulate(b.backend(), x, w, out.tensor());
+            String name = "linearAccumulate K=" + k + " N=" + n + " " + b;
+            if (b.backend() instanceof Backend.Ref) {
+                TensorCompare.assertBitwiseEqual(name, expected, out.tensor());
+            } else {
+                TensorCompare.assertClose(name, expected, out.tensor(), b.vsRefReduction());
+            }
+            out.assertGuardsIntact(name + " out");
+            TensorCompare.assertBitwiseEqual(name + " x unchanged", x0, x);
         }
     }
 
