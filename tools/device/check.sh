@@ -7,7 +7,9 @@
 #   2. the CUDA tests through the JUnit launcher: runtime.cuda and the ops parity suites' cuda cases
 #      only (DeviceTests and OnlyCudaCases in tools/device/runner drop everything else);
 #   3. ssam bench embed (SSAM-Tiny inference) and 4. ssam bench train (SSAM-Tiny training), batch 64
-#      and 256, --device cuda, in full fp32 and with --tf32: one JSON line per figure.
+#      and 256, --device cuda, in full fp32 and with --tf32: one JSON line per figure; the embed steps
+#      also compare 8 clips' embeddings with the cpu's (an embed_check line; in fp32 a difference past
+#      the whole-model tolerance fails the step).
 # Limits: nvidia-smi 10 s, two library searches 10 s each, the steps 70 + 2 x 40 + 2 x 60 s: 300 s
 # at most (325 s counting the 5 s grace before each kill); about 2.5 minutes in practice.
 # Exits 0 when every step passed; otherwise with the first failing step's status (124: a time limit).
@@ -19,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/cuda-env.sh"
 parity_tests 70
 for math in "" --tf32; do
   step "ssam bench embed (SSAM-Tiny inference${math:+, TF32})" 40 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
-    bench embed --device cuda $math --threads 1 --batch 64,256 --window-batch 256 --seconds 3
+    bench embed --device cuda $math --threads 1 --batch 64,256 --window-batch 256 --seconds 3 --check 8
 done
 for math in "" --tf32; do
   step "ssam bench train (SSAM-Tiny training${math:+, TF32})" 60 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \

@@ -5,7 +5,9 @@ import dev.ssam.model.SsamEmbedder;
 import dev.ssam.model.SsamParams;
 import dev.ssam.model.SsamWeights;
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.check.Tolerance;
 import dev.ssam.tasks.bench.BenchModels;
+import dev.ssam.tasks.bench.BenchResult;
 import dev.ssam.tasks.bench.EmbedBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,9 +52,19 @@ public final class BenchEmbedCommand implements Runnable {
     @Option(names = "--seconds", defaultValue = "3.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--check", paramLabel = "CLIPS",
+            description = "After the timings, embed the first CLIPS clips on the device and on the cpu and compare "
+                    + "them element by element: an embed_check line, and exit status 1 when a difference is past the "
+                    + "whole-model tolerance (not judged with --tf32). Needs a device other than cpu.")
+    Integer check;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
+        if (check != null && (check < 1 || device == DeviceOptions.Device.cpu)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check needs at least 1 clip and "
+                    + "a device other than cpu (got " + check + " clips on " + device + ")");
+        }
         SsamParams params;
         try {
             params = model == null ? BenchModels.random(SsamConfig.tiny(), 0) : SsamWeights.load(model);
@@ -75,6 +87,23 @@ public final class BenchEmbedCommand implements Runnable {
                             .with("weights", model == null ? "random-init" : model.toString()).with("tf32", gpu.tf32), commit);
                     gpu.profile(out, b, "embed batch " + batch, embedAll, commit);
                 }
+                if (check != null) {
+                    check(out, params, b, windowBatch, commit);
+                }
+            }
+        }
+    }
+
+    /** {@code --check}: the device's embeddings against the cpu's on the same clips. */
+    private void check(PrintWriter out, SsamParams params, Backend b, int windowBatch, String commit) {
+        try (Backend host = Backend.cpu(dev.ssam.runtime.Parallel.availableCores())) {
+            BenchResult r = EmbedBenchmark.check(params, b, host, windowBatch, clipSeconds, check,
+                    gpu.tf32 ? null : Tolerance.MODEL_VS_GOLDEN);
+            BenchCommand.print(out, r.with("tf32", gpu.tf32), commit);
+            if (Boolean.FALSE.equals(r.fields().get("within"))) {
+                throw new IllegalStateException("the " + b.name() + " embeddings differ from the cpu's past atol "
+                        + Tolerance.MODEL_VS_GOLDEN.atol() + ", rtol " + Tolerance.MODEL_VS_GOLDEN.rtol()
+                        + " (embed_check line above)");
             }
         }
     }

@@ -1,8 +1,11 @@
 package dev.ssam.tasks.bench;
 
+import dev.ssam.model.ClipEmbedding;
 import dev.ssam.model.SsamEmbedder;
 import dev.ssam.model.SsamParams;
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Tensor;
+import dev.ssam.runtime.check.Tolerance;
 import dev.ssam.tasks.data.SyntheticAudio;
 
 import java.util.ArrayList;
@@ -43,13 +46,59 @@ public final class EmbedBenchmark {
      * synthetic clips of {@code seconds} seconds, {@code windowBatch} windows per encoder call.
      */
     public static Runnable workload(SsamParams params, Backend backend, int batch, int windowBatch, double seconds) {
+        List<float[]> clips = clips(batch, seconds);
+        SsamEmbedder embedder = new SsamEmbedder(params, backend, windowBatch);
+        return () -> embedder.embedAll(clips, SyntheticAudio.SAMPLE_RATE);
+    }
+
+    /** The first {@code batch} synthetic clips of {@code seconds} seconds every workload embeds. */
+    static List<float[]> clips(int batch, double seconds) {
         List<float[]> clips = new ArrayList<>(batch);
         int samples = (int) Math.round(seconds * SyntheticAudio.SAMPLE_RATE);
         for (int i = 0; i < batch; i++) {
             SyntheticAudio.Sound s = SyntheticAudio.Sound.values()[i % SyntheticAudio.classes()];
             clips.add(SyntheticAudio.clip(s, i, samples));
         }
-        SsamEmbedder embedder = new SsamEmbedder(params, backend, windowBatch);
-        return () -> embedder.embedAll(clips, SyntheticAudio.SAMPLE_RATE);
+        return clips;
+    }
+
+    /**
+     * The device's numbers against the host's: the first {@code count} clips of a workload embedded
+     * on {@code device} ({@code windowBatch} windows a call) and on {@code host} (the Cpu backend,
+     * checked against the official golden tensors by the test suite), compared element by element,
+     * timestamp and scene embeddings. The line holds the largest absolute and relative differences
+     * and, when {@code judge} is not null, whether every element is within it.
+     */
+    public static BenchResult check(SsamParams params, Backend device, Backend host, int windowBatch, double seconds,
+                                    int count, Tolerance judge) {
+        List<float[]> clips = clips(count, seconds);
+        List<ClipEmbedding> onDevice = new SsamEmbedder(params, device, windowBatch).embedAll(clips,
+                SyntheticAudio.SAMPLE_RATE);
+        List<ClipEmbedding> onHost = new SsamEmbedder(params, host).embedAll(clips, SyntheticAudio.SAMPLE_RATE);
+        double maxAbs = 0;
+        double maxRel = 0;
+        boolean within = true;
+        long compared = 0;
+        for (int i = 0; i < count; i++) {
+            for (Tensor[] pair : new Tensor[][] {{onHost.get(i).timestamps(), onDevice.get(i).timestamps()},
+                {onHost.get(i).scene(), onDevice.get(i).scene()}}) {
+                float[] e = pair[0].data();
+                float[] a = pair[1].data();
+                for (int j = 0; j < pair[0].size(); j++) {
+                    double expected = e[pair[0].offset() + j];
+                    double actual = a[pair[1].offset() + j];
+                    double abs = Math.abs(actual - expected);
+                    maxAbs = Math.max(maxAbs, Double.isNaN(abs) ? Double.POSITIVE_INFINITY : abs);
+                    maxRel = Math.max(maxRel, abs / Math.max(Math.abs(expected), 1e-30));
+                    within &= judge == null || judge.accepts(actual, expected);
+                    compared++;
+                }
+            }
+        }
+        BenchResult r = BenchResult.of("embed_check").with("device", device.name()).with("reference", host.name())
+                .with("clips", count).with("clip_s", seconds).with("values", compared)
+                .with("max_abs_err", maxAbs).with("max_rel_err", maxRel);
+        return judge == null ? r.with("judged", "no")
+                : r.with("tolerance", "atol " + judge.atol() + ", rtol " + judge.rtol()).with("within", within);
     }
 }
