@@ -370,6 +370,11 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                 ys[k] = Dv != 0 ? fmaf(dskip, uu, acc) : acc;
             }
         }
+        float hc[NS]; /* the state after token t0 + k: hs[k], carried down from the step before */
+#pragma unroll
+        for (int n = 0; n < NS; n++) {
+            hc[n] = active ? hs[(steps - 1) * NS + n] : 0.0f;
+        }
         for (int k = steps - 1; k >= 0; k--) {
             int t = t0 + k;
             int bt = (b * len + t) * NS;
@@ -397,7 +402,8 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                     float bn = Bm[bt + n];
                     /* dL/dh[t]: from y[t] = sum C h[t], plus what flowed back from h[t+1] */
                     gh[n] = fmaf(g, Cm[bt + n], gh[n]);
-                    red[lt * RED_STRIDE + NS + n] = g * hs[k * NS + n];
+                    red[lt * RED_STRIDE + NS + n] = g * hc[n];
+                    hc[n] = hPrev;
                     /* h[t] = a h[t-1] + d B u, a = exp(d A) */
                     float dLda = gh[n] * hPrev;
                     gradD += dLda * an * a[n] + gh[n] * bn * uu;
