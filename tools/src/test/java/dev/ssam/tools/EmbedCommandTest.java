@@ -107,6 +107,41 @@ class EmbedCommandTest {
         assertFalse(Files.exists(out.resolve("a.timestamps.npy")), "--what scene writes no timestamps");
     }
 
+    /**
+     * Failures between batches: with --batch 1 every good file is an encoder call of its own, so the
+     * failed files are recorded between calls; outputs, messages, progress and manifest keep the
+     * input order.
+     */
+    @Test
+    void failuresBetweenBatchesKeepTheInputOrder() throws IOException {
+        Path data = tmp.resolve("data");
+        TestAudio.wav(data.resolve("1-good.wav"), 1, 1.0);
+        Path bad = data.resolve("2-bad.wav");
+        Files.write(bad, "RIFF\0\0\0\0WAVEjunk".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        TestAudio.wav(data.resolve("3-good.wav"), 3, 2.5);
+        Path tooShort = TestAudio.wav(data.resolve("4-short.wav"), 4, 0.004);
+        TestAudio.wav(data.resolve("5-good.wav"), 5, 0.5);
+        Path out = tmp.resolve("out");
+        CliRun r = CliRun.of("embed", "-m", model.toString(), "--device", "cpu", "--threads", "1", "--batch", "1",
+                "-o", out.toString(), data.toString());
+        assertEquals(1, r.exit(), r.describe());
+        String[] errors = r.err().strip().split("\n");
+        assertEquals(2, errors.length, r.describe());
+        assertTrue(errors[0].startsWith("ssam embed: " + bad + ": "), r.describe());
+        assertTrue(errors[1].startsWith("ssam embed: " + tooShort + ": ") && errors[1].contains("ms long"),
+                r.describe());
+        List<String> progress = r.out().lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(3, progress.size(), r.describe());
+        assertTrue(progress.get(0).startsWith("[1/5] ") && progress.get(0).contains("1-good.wav"), r.describe());
+        assertTrue(progress.get(1).startsWith("[3/5] ") && progress.get(1).contains("3-good.wav"), r.describe());
+        assertTrue(progress.get(2).startsWith("[5/5] ") && progress.get(2).contains("5-good.wav"), r.describe());
+        List<Map<String, Object>> manifest = manifest(out);
+        assertEquals(List.of("ok", "error", "ok", "error", "ok"), manifest.stream().map(m -> m.get("status")).toList());
+        for (String name : new String[] {"1-good", "3-good", "5-good"}) {
+            assertTrue(Files.isRegularFile(out.resolve(name + ".scene.npy")), name);
+        }
+    }
+
     @Test
     void corruptWavIsReportedAndTheOthersAreWritten() throws IOException {
         Path data = tmp.resolve("data");
