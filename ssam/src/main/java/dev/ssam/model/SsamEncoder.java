@@ -43,12 +43,12 @@ public final class SsamEncoder {
     }
 
     /**
-     * Buffers one inference call on {@code batch} windows reuses: the residual stream, the mixer
-     * input and output, the mixer intermediates and the output tokens. Not thread-safe: one per thread.
+     * Buffers one inference call on {@code batch} windows reuses: the residual stream (each mixer adds
+     * its output into it), the mixer input, the mixer intermediates and the output tokens. Not
+     * thread-safe: one per thread.
      */
     public static final class Buffers {
         final Tensor r;                 // (B, L, D) residual stream
-        final Tensor h;                 // (B, L, D) mixer output
         final Tensor hn;                // (B, L, D) normalised mixer input
         final Tensor tokens;            // (B, L, D) encoder output
         final MixerActivations mixer;   // shared by every block; null where a trace keeps them
@@ -59,7 +59,6 @@ public final class SsamEncoder {
             int l = c.seqLen();
             int d = c.dModel();
             r = Tensor.zeros(batch, l, d);
-            h = Tensor.zeros(batch, l, d);
             hn = Tensor.zeros(batch, l, d);
             tokens = Tensor.zeros(batch, l, d);
             this.mixer = mixer ? MixerActivations.allocate(c, batch, l) : null;
@@ -135,7 +134,7 @@ public final class SsamEncoder {
         embed(backend, p, logmel.reshape(batch, c.frames(), c.melBins()), mask, buf.patches, buf.patchTokens, seq);
 
         Tensor r = buf.r;
-        Tensor h = buf.h;
+        Tensor h = null;   // with a trace: the previous block's mixer output
         for (int i = 0; i < c.depth(); i++) {
             BlockParams bp = p.blocks().get(i);
             if (i == 0) {
