@@ -9,22 +9,23 @@
 #   3. ssam bench embed (SSAM-Tiny inference) and 4. ssam bench train (SSAM-Tiny training), batch 64
 #      and 256, --device cuda, in full fp32 and with --tf32: one JSON line per figure; the embed steps
 #      also compare 8 clips' embeddings with the cpu's (an embed_check line; in fp32 a difference past
-#      the whole-model tolerance fails the step).
-# Limits: nvidia-smi 10 s, two library searches 10 s each, the steps 60 + 2 x 55 + 2 x 60 s: 290 s
-# at most (315 s counting the 5 s grace before each kill); about 3 minutes in practice.
+#      the whole-model tolerance fails the step), and the fp32 train step one forward and backward on
+#      8 clips (a train_check line: loss and every gradient against the cpu's).
+# Limits: nvidia-smi 10 s, two library searches 10 s each, the steps 50 + 2 x 55 + 75 + 60 s: 295 s
+# at most (320 s counting the 5 s grace before each kill); about 3 minutes in practice.
 # Exits 0 when every step passed; otherwise with the first failing step's status (124: a time limit).
 # Without an NVIDIA GPU it stops at step 1 with a message and status 3.
 set -uo pipefail
 # shellcheck source=cuda-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cuda-env.sh"
 
-parity_tests 60
+parity_tests 50
 for math in "" --tf32; do
   step "ssam bench embed (SSAM-Tiny inference${math:+, TF32})" 55 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
     bench embed --device cuda $math --threads 1 --batch 64,256 --window-batch 256 --seconds 3 --check 8
 done
-for math in "" --tf32; do
-  step "ssam bench train (SSAM-Tiny training${math:+, TF32})" 60 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
-    bench train --device cuda $math --config tiny --threads 1 --batch 64,256 --seconds 4
-done
+step "ssam bench train (SSAM-Tiny training)" 75 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
+  bench train --device cuda --config tiny --threads 1 --batch 64,256 --seconds 4 --check 8
+step "ssam bench train (SSAM-Tiny training, TF32)" 60 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
+  bench train --device cuda --tf32 --config tiny --threads 1 --batch 64,256 --seconds 4
 exit "$status"

@@ -2,6 +2,9 @@ package dev.ssam.tools;
 
 import dev.ssam.model.SsamConfig;
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.Parallel;
+import dev.ssam.runtime.check.Tolerance;
+import dev.ssam.tasks.bench.BenchResult;
 import dev.ssam.tasks.train.TrainBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,9 +39,20 @@ public final class BenchTrainCommand implements Runnable {
     @Option(names = "--seconds", defaultValue = "5.0", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--check", paramLabel = "CLIPS",
+            description = "After the timings, one forward and backward of each model on CLIPS clips on the device and on "
+                    + "the cpu, loss and every gradient compared element by element: a train_check line, and exit "
+                    + "status 1 when a difference is past the whole-model tolerance (not judged with --tf32). Needs a "
+                    + "device other than cpu.")
+    Integer check;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
+        if (check != null && (check < 1 || device == DeviceOptions.Device.cpu)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check needs at least 1 clip and "
+                    + "a device other than cpu (got " + check + " clips on " + device + ")");
+        }
         String commit = BenchCommand.commit();
         for (SsamConfig.Preset preset : configs) {
             for (int t : threads) {
@@ -51,7 +65,23 @@ public final class BenchTrainCommand implements Runnable {
                         gpu.profile(out, b, "train_step " + preset.config().presetName() + " batch " + batch, step,
                                 commit);
                     }
+                    if (check != null) {
+                        check(out, b, preset.config(), commit);
+                    }
                 }
+            }
+        }
+    }
+
+    /** {@code --check}: the device's loss and gradients against the cpu's on the same batch. */
+    private void check(PrintWriter out, Backend b, SsamConfig config, String commit) {
+        try (Backend host = Backend.cpu(Parallel.availableCores())) {
+            BenchResult r = TrainBench.check(b, host, config, check, gpu.tf32 ? null : Tolerance.MODEL_VS_GOLDEN);
+            BenchCommand.print(out, r.with("tf32", gpu.tf32), commit);
+            if (Boolean.FALSE.equals(r.fields().get("within"))) {
+                throw new IllegalStateException("the " + b.name() + " loss or gradients differ from the cpu's past atol "
+                        + Tolerance.MODEL_VS_GOLDEN.atol() + ", rtol " + Tolerance.MODEL_VS_GOLDEN.rtol()
+                        + " (train_check line above)");
             }
         }
     }

@@ -45,4 +45,25 @@ class BenchCommandTest {
         String line = r.out().lines().filter(l -> l.contains("\"name\":\"embed_check\"")).findFirst().orElse("");
         assertTrue(line.contains("\"within\":true") && line.contains("\"clips\":2"), r.describe());
     }
+
+    /** The device's training step against the cpu's: one train_check line within the whole-model tolerance. */
+    @Test
+    void trainCheckComparesOpenClWithTheCpu() {
+        DeviceChecks.openClSkipReason().ifPresent(why -> {
+            System.out.println("SKIPPED: " + why);
+            Assumptions.abort(why);
+        });
+        CliRun r = CliRun.of("bench", "train", "--device", "opencl", "--config", "micro", "--threads", "1",
+                "--batch", "1", "--seconds", "0.1", "--check", "2");
+        assertEquals(0, r.exit(), r.describe());
+        String line = r.out().lines().filter(l -> l.contains("\"name\":\"train_check\"")).findFirst().orElse("");
+        assertTrue(line.contains("\"within\":true") && line.contains("\"batch\":2"), r.describe());
+    }
+
+    @Test
+    void trainCheckOnTheCpuIsAUsageError() {
+        CliRun r = CliRun.of("bench", "train", "--config", "micro", "--check", "1");
+        assertEquals(2, r.exit(), r.describe());
+        assertTrue(r.err().contains("--check needs at least 1 clip and a device other than cpu"), r.describe());
+    }
 }
