@@ -116,8 +116,7 @@ class EmbedCommandTest {
     void failuresBetweenBatchesKeepTheInputOrder() throws IOException {
         Path data = tmp.resolve("data");
         TestAudio.wav(data.resolve("1-good.wav"), 1, 1.0);
-        Path bad = data.resolve("2-bad.wav");
-        Files.write(bad, "RIFF\0\0\0\0WAVEjunk".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path bad = TestAudio.corruptWav(data.resolve("2-bad.wav"));
         TestAudio.wav(data.resolve("3-good.wav"), 3, 2.5);
         Path tooShort = TestAudio.wav(data.resolve("4-short.wav"), 4, 0.004);
         TestAudio.wav(data.resolve("5-good.wav"), 5, 0.5);
@@ -146,8 +145,7 @@ class EmbedCommandTest {
     void corruptWavIsReportedAndTheOthersAreWritten() throws IOException {
         Path data = tmp.resolve("data");
         TestAudio.wav(data.resolve("1-good.wav"), 1, 1.0);
-        Path bad = data.resolve("2-bad.wav");
-        Files.write(bad, "RIFF\0\0\0\0WAVEjunk".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path bad = TestAudio.corruptWav(data.resolve("2-bad.wav"));
         Path tooShort = TestAudio.wav(data.resolve("3-short.wav"), 3, 0.004);
         TestAudio.wav(data.resolve("4-good.wav"), 4, 1.0);
         Path out = tmp.resolve("out");

@@ -13,6 +13,12 @@ final class TestAudio {
     private TestAudio() {
     }
 
+    /** Writes a corrupt WAV to {@code file}: a RIFF/WAVE header and then junk instead of chunks. */
+    static Path corruptWav(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return Files.write(file, "RIFF\0\0\0\0WAVEjunk".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     /** Writes {@code seconds} of mono audio at {@code rate} Hz to {@code file} (parents created). */
     static Path wav(Path file, long seed, double seconds, int rate, WavEncoding encoding) throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
