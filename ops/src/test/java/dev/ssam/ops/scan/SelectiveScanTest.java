@@ -46,6 +46,15 @@ class SelectiveScanTest {
     @MethodSource("cases")
     void forwardMatchesRef(BackendUnderTest b, ScanCase c) {
         Inputs in = c.inputs(SEED + c.hashCode());
+        assertForwardMatchesRef(c.toString(), b, c, in, (out, state) -> SelectiveScan.forward(b.backend(), in, out, state));
+    }
+
+    /**
+     * Runs {@code forward(out, lastState or null)} into guarded outputs prefilled with 7.5 and compares
+     * them with Ref's forward on {@code in}; checks the guards and that the inputs are unchanged.
+     */
+    private static void assertForwardMatchesRef(String name, BackendUnderTest b, ScanCase c, Inputs in,
+                                                java.util.function.BiConsumer<Tensor, Tensor> forward) {
         Tensor[] before = ScanCase.snapshot(in);
         Tensor expected = Tensor.zeros(c.batch(), c.len(), c.dInner());
         Tensor expectedState = c.lastState() ? Tensor.zeros(c.batch(), c.dInner(), c.dState()) : null;
@@ -55,14 +64,14 @@ class SelectiveScanTest {
         out.tensor().fill(7.5f);
         GuardedTensor state = GuardedTensor.zeros(c.batch(), c.dInner(), c.dState());
         state.tensor().fill(7.5f);
-        SelectiveScan.forward(b.backend(), in, out.tensor(), c.lastState() ? state.tensor() : null);
+        forward.accept(out.tensor(), c.lastState() ? state.tensor() : null);
 
-        TensorCompare.assertClose(c + " out", expected, out.tensor(), b.vsRefReduction());
+        TensorCompare.assertClose(name + " out", expected, out.tensor(), b.vsRefReduction());
         if (c.lastState()) {
-            TensorCompare.assertClose(c + " lastState", expectedState, state.tensor(), b.vsRefReduction());
+            TensorCompare.assertClose(name + " lastState", expectedState, state.tensor(), b.vsRefReduction());
         }
-        out.assertGuardsIntact("out");
-        state.assertGuardsIntact("lastState");
+        out.assertGuardsIntact(name + " out");
+        state.assertGuardsIntact(name + " lastState");
         ScanCase.assertUnchanged(before, in);
     }
 
@@ -85,23 +94,9 @@ class SelectiveScanTest {
                 if (c.dState() % split != 0) {
                     continue;
                 }
-                String name = c + " split " + split + " ahead " + ahead;
                 Inputs in = c.inputs(SEED + 31L * c.hashCode() + 7L * split + ahead);
-                Tensor expected = Tensor.zeros(c.batch(), c.len(), c.dInner());
-                Tensor expectedState = c.lastState() ? Tensor.zeros(c.batch(), c.dInner(), c.dState()) : null;
-                SelectiveScan.forward(Backend.ref(), in, expected, expectedState);
-                GuardedTensor out = GuardedTensor.zeros(c.batch(), c.len(), c.dInner());
-                out.tensor().fill(7.5f);
-                GuardedTensor state = GuardedTensor.zeros(c.batch(), c.dInner(), c.dState());
-                state.tensor().fill(7.5f);
-                SelectiveScan.Dims dims = SelectiveScan.check(in, out.tensor(), c.lastState() ? state.tensor() : null);
-                ScanGpu.forward(gpu, dims, in, out.tensor(), c.lastState() ? state.tensor() : null, split, ahead);
-                TensorCompare.assertClose(name + " out", expected, out.tensor(), b.vsRefReduction());
-                if (c.lastState()) {
-                    TensorCompare.assertClose(name + " lastState", expectedState, state.tensor(), b.vsRefReduction());
-                }
-                out.assertGuardsIntact("out");
-                state.assertGuardsIntact("lastState");
+                assertForwardMatchesRef(c + " split " + split + " ahead " + ahead, b, c, in, (out, state) ->
+                        ScanGpu.forward(gpu, SelectiveScan.check(in, out, state), in, out, state, split, ahead));
                 ran++;
             }
         }
