@@ -67,6 +67,26 @@ public final class BenchCommand implements Runnable {
     }
 
     /** Prints {@code r} as one JSON line with commit and machine appended. */
+    /** Validates a {@code --check CLIPS} option: absent, or at least 1 clip on a device other than cpu. */
+    static void requireCheck(picocli.CommandLine.Model.CommandSpec spec, Integer check, DeviceOptions.Device device) {
+        if (check != null && (check < 1 || device == DeviceOptions.Device.cpu)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check needs at least 1 clip and "
+                    + "a device other than cpu (got " + check + " clips on " + device + ")");
+        }
+    }
+
+    /**
+     * Prints a {@code --check} line and fails (exit status 1) when it was judged and something is past
+     * its tolerance; {@code what} names the compared numbers in the message.
+     */
+    static void printCheck(PrintWriter out, BenchResult r, String commit, String device, String what) {
+        print(out, r, commit);
+        if (Boolean.FALSE.equals(r.fields().get("within"))) {
+            throw new IllegalStateException("the " + device + " " + what + " differ from the cpu's past "
+                    + r.fields().get("tolerance") + " (" + r.name() + " line above)");
+        }
+    }
+
     static void print(PrintWriter out, BenchResult r, String commit) {
         r.with("commit", commit).with("cpu", cpuModel()).with("cores", Runtime.getRuntime().availableProcessors());
         out.println(Json.write(r.toMap()));

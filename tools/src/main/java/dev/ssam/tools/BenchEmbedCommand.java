@@ -61,10 +61,7 @@ public final class BenchEmbedCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        if (check != null && (check < 1 || device == DeviceOptions.Device.cpu)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check needs at least 1 clip and "
-                    + "a device other than cpu (got " + check + " clips on " + device + ")");
-        }
+        BenchCommand.requireCheck(spec, check, device);
         SsamParams params;
         try {
             params = model == null ? BenchModels.random(SsamConfig.tiny(), 0) : SsamWeights.load(model);
@@ -99,12 +96,7 @@ public final class BenchEmbedCommand implements Runnable {
         try (Backend host = Backend.cpu(dev.ssam.runtime.Parallel.availableCores())) {
             BenchResult r = EmbedBenchmark.check(params, b, host, windowBatch, clipSeconds, check,
                     gpu.tf32 ? null : Tolerance.MODEL_VS_GOLDEN);
-            BenchCommand.print(out, r.with("tf32", gpu.tf32), commit);
-            if (Boolean.FALSE.equals(r.fields().get("within"))) {
-                throw new IllegalStateException("the " + b.name() + " embeddings differ from the cpu's past atol "
-                        + Tolerance.MODEL_VS_GOLDEN.atol() + ", rtol " + Tolerance.MODEL_VS_GOLDEN.rtol()
-                        + " (embed_check line above)");
-            }
+            BenchCommand.printCheck(out, r.with("tf32", gpu.tf32), commit, b.name(), "embeddings");
         }
     }
 }

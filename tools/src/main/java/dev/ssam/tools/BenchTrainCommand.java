@@ -49,10 +49,7 @@ public final class BenchTrainCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        if (check != null && (check < 1 || device == DeviceOptions.Device.cpu)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--check needs at least 1 clip and "
-                    + "a device other than cpu (got " + check + " clips on " + device + ")");
-        }
+        BenchCommand.requireCheck(spec, check, device);
         String commit = BenchCommand.commit();
         for (SsamConfig.Preset preset : configs) {
             for (int t : threads) {
@@ -77,12 +74,7 @@ public final class BenchTrainCommand implements Runnable {
     private void check(PrintWriter out, Backend b, SsamConfig config, String commit) {
         try (Backend host = Backend.cpu(Parallel.availableCores())) {
             BenchResult r = TrainBench.check(b, host, config, check, gpu.tf32 ? null : Tolerance.MODEL_VS_GOLDEN);
-            BenchCommand.print(out, r.with("tf32", gpu.tf32), commit);
-            if (Boolean.FALSE.equals(r.fields().get("within"))) {
-                throw new IllegalStateException("the " + b.name() + " loss or gradients differ from the cpu's past atol "
-                        + Tolerance.MODEL_VS_GOLDEN.atol() + ", rtol " + Tolerance.MODEL_VS_GOLDEN.rtol()
-                        + " (train_check line above)");
-            }
+            BenchCommand.printCheck(out, r.with("tf32", gpu.tf32), commit, b.name(), "loss or gradients");
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.ssam.model.ClipEmbedding;
 import dev.ssam.model.SsamEmbedder;
 import dev.ssam.model.SsamParams;
 import dev.ssam.runtime.Backend;
-import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.check.Tolerance;
 import dev.ssam.tasks.data.SyntheticAudio;
 
@@ -75,30 +74,12 @@ public final class EmbedBenchmark {
         List<ClipEmbedding> onDevice = new SsamEmbedder(params, device, windowBatch).embedAll(clips,
                 SyntheticAudio.SAMPLE_RATE);
         List<ClipEmbedding> onHost = new SsamEmbedder(params, host).embedAll(clips, SyntheticAudio.SAMPLE_RATE);
-        double maxAbs = 0;
-        double maxRel = 0;
-        boolean within = true;
-        long compared = 0;
+        DeviceComparison cmp = new DeviceComparison(judge);
         for (int i = 0; i < count; i++) {
-            for (Tensor[] pair : new Tensor[][] {{onHost.get(i).timestamps(), onDevice.get(i).timestamps()},
-                {onHost.get(i).scene(), onDevice.get(i).scene()}}) {
-                float[] e = pair[0].data();
-                float[] a = pair[1].data();
-                for (int j = 0; j < pair[0].size(); j++) {
-                    double expected = e[pair[0].offset() + j];
-                    double actual = a[pair[1].offset() + j];
-                    double abs = Math.abs(actual - expected);
-                    maxAbs = Math.max(maxAbs, Double.isNaN(abs) ? Double.POSITIVE_INFINITY : abs);
-                    maxRel = Math.max(maxRel, abs / Math.max(Math.abs(expected), 1e-30));
-                    within &= judge == null || judge.accepts(actual, expected);
-                    compared++;
-                }
-            }
+            cmp.add(onHost.get(i).timestamps(), onDevice.get(i).timestamps());
+            cmp.add(onHost.get(i).scene(), onDevice.get(i).scene());
         }
-        BenchResult r = BenchResult.of("embed_check").with("device", device.name()).with("reference", host.name())
-                .with("clips", count).with("clip_s", seconds).with("values", compared)
-                .with("max_abs_err", maxAbs).with("max_rel_err", maxRel);
-        return judge == null ? r.with("judged", "no")
-                : r.with("tolerance", "atol " + judge.atol() + ", rtol " + judge.rtol()).with("within", within);
+        return cmp.addTo(BenchResult.of("embed_check").with("device", device.name()).with("reference", host.name())
+                .with("clips", count).with("clip_s", seconds).with("values", cmp.values()));
     }
 }

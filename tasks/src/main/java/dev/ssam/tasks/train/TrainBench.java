@@ -11,6 +11,7 @@ import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.check.Tolerance;
 import dev.ssam.tasks.bench.BenchResult;
+import dev.ssam.tasks.bench.DeviceComparison;
 import dev.ssam.tasks.bench.Memory;
 import dev.ssam.tasks.bench.Timing;
 import dev.ssam.tasks.data.SyntheticAudio;
@@ -66,35 +67,21 @@ public final class TrainBench {
      * same model (SsamInit seed 0) on the same {@code batch} clips and masks on {@code device} and on
      * {@code host} (the Cpu backend, checked against the official golden gradients by the test
      * suite); the loss and every gradient compared element by element. The line holds both losses,
-     * the largest absolute and relative gradient differences and, when {@code judge} is not null,
-     * whether the loss and every gradient element are within it.
+     * the largest absolute and relative differences over the loss and the gradients and, when
+     * {@code judge} is not null, whether every one of them is within it.
      */
     public static BenchResult check(Backend device, Backend host, SsamConfig config, int batch, Tolerance judge) {
         Step d = new Step(device, config, batch);
         Step h = new Step(host, config, batch);
         double lossDevice = d.gradients();
         double lossHost = h.gradients();
-        Tensor gd = d.grads.flat();
         Tensor gh = h.grads.flat();
-        float[] a = gd.data();
-        float[] e = gh.data();
-        double maxAbs = 0;
-        double maxRel = 0;
-        boolean within = judge == null || judge.accepts(lossDevice, lossHost);
-        for (int i = 0; i < gh.size(); i++) {
-            double expected = e[gh.offset() + i];
-            double actual = a[gd.offset() + i];
-            double abs = Math.abs(actual - expected);
-            maxAbs = Math.max(maxAbs, Double.isNaN(abs) ? Double.POSITIVE_INFINITY : abs);
-            maxRel = Math.max(maxRel, abs / Math.max(Math.abs(expected), 1e-30));
-            within &= judge == null || judge.accepts(actual, expected);
-        }
-        BenchResult r = BenchResult.of("train_check").with("model", config.presetName()).with("device", device.name())
-                .with("reference", host.name()).with("batch", batch).with("loss", lossDevice)
-                .with("reference_loss", lossHost).with("gradients", gh.size()).with("max_abs_err", maxAbs)
-                .with("max_rel_err", maxRel);
-        return judge == null ? r.with("judged", "no")
-                : r.with("tolerance", "atol " + judge.atol() + ", rtol " + judge.rtol()).with("within", within);
+        DeviceComparison cmp = new DeviceComparison(judge);
+        cmp.add(lossHost, lossDevice);
+        cmp.add(gh, d.grads.flat());
+        return cmp.addTo(BenchResult.of("train_check").with("model", config.presetName())
+                .with("device", device.name()).with("reference", host.name()).with("batch", batch)
+                .with("loss", lossDevice).with("reference_loss", lossHost).with("gradients", gh.size()));
     }
 
     /** One training update with every buffer allocated once. */
