@@ -27,6 +27,8 @@ package dev.ssam.runtime;
  *     together (1 to 16; 1 is the kernel measured in session 4)</td><td>8</td></tr>
  * <tr><td>{@code ssam.gpu.scanFuseProjection}</td><td>{@code false}: GPU inference runs x_proj's
  *     column split, the dt projection and the scan as separate ops (for comparison)</td><td>true</td></tr>
+ * <tr><td>{@code ssam.gpu.prefetch}</td><td>{@code false}: {@code Tensor.prefetchToHost} does nothing, so
+ *     every download waits for the device's queue (for comparison)</td><td>true</td></tr>
  * </table>
  *
  * @param vectorBits    requested vector width in bits, 0 for the preferred species
@@ -35,9 +37,10 @@ package dev.ssam.runtime;
  * @param cudaDriver      the CUDA driver library to open, or "" for the default search
  * @param cudaLibraryPath folders searched first for the CUDA libraries, or ""
  * @param scan            the GPU scan's tuning settings
+ * @param gpuPrefetch     whether downloads may be started early, on a second queue
  */
 public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrary, String cudaDriver,
-                           String cudaLibraryPath, ScanTuning scan) {
+                           String cudaLibraryPath, ScanTuning scan, boolean gpuPrefetch) {
     /** The flags of this JVM, read once. */
     public static final RuntimeFlags CURRENT = read();
 
@@ -67,7 +70,20 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
                         ScanTuning.chunk(System.getProperty("ssam.gpu.scanChunk")),
                         ScanTuning.split(System.getProperty("ssam.gpu.scanSplit")),
                         ScanTuning.ahead(System.getProperty("ssam.gpu.scanAhead")),
-                        ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"))));
+                        ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"))),
+                trueOrFalse("ssam.gpu.prefetch", System.getProperty("ssam.gpu.prefetch"), true));
+    }
+
+    /** A boolean setting of property {@code name}: {@code true} or {@code false}, null or blank for {@code fallback}. */
+    static boolean trueOrFalse(String name, String setting, boolean fallback) {
+        if (setting == null || setting.isBlank()) {
+            return fallback;
+        }
+        return switch (setting.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " is '" + setting + "', expected true or false");
+        };
     }
 
     /**
@@ -104,15 +120,7 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
 
         /** A {@code ssam.gpu.scanFuseProjection} setting (default true). */
         public static boolean fuseProjection(String setting) {
-            if (setting == null || setting.isBlank()) {
-                return true;
-            }
-            return switch (setting.trim()) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException("ssam.gpu.scanFuseProjection is '" + setting
-                        + "', expected true or false");
-            };
+            return trueOrFalse("ssam.gpu.scanFuseProjection", setting, true);
         }
 
         private static void requireRange(String name, int v, int min, int max) {

@@ -21,7 +21,8 @@ import java.util.Arrays;
  * ({@link dev.ssam.runtime.gpu.GpuSession#out}). Every host accessor here ({@link #data()},
  * {@link #get}, {@link #set}, {@link #copy}, {@link #toArray}, {@link #fill}, {@link #copyFrom},
  * {@link #asSegment}) first brings those contents back ({@link DeviceMirrors}); accessors that may
- * write also mark the host copy newer, so the next device use uploads it again. Keep no
+ * write also mark the host copy newer, so the next device use uploads it again
+ * ({@link #prefetchToHost()} starts that download early). Keep no
  * {@code float[]} from {@link #data()} across GPU ops: call it again after them.
  *
  * <pre>{@code
@@ -88,6 +89,16 @@ public final class Tensor {
     public float[] data() {
         DeviceMirrors.beforeHostWrite(data);
         return data;
+    }
+
+    /**
+     * Starts bringing device-newer contents of the backing array to the host without waiting
+     * ({@link DeviceMirrors#prefetch}): on a device that copies alongside its work, the copy runs
+     * while later GPU ops compute, and the next host accessor only waits for it to end. Nothing
+     * happens when the host copy is current.
+     */
+    public void prefetchToHost() {
+        DeviceMirrors.prefetch(data);
     }
 
     /**

@@ -56,6 +56,16 @@ class RuntimeFlagsTest {
     }
 
     @Test
+    void booleanSettingsTakeTrueOrFalseAndNameThePropertyOtherwise() {
+        assertTrue(RuntimeFlags.trueOrFalse("ssam.gpu.prefetch", null, true));
+        assertFalse(RuntimeFlags.trueOrFalse("ssam.gpu.prefetch", " ", false));
+        assertFalse(RuntimeFlags.trueOrFalse("ssam.gpu.prefetch", "false ", true));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RuntimeFlags.trueOrFalse("ssam.gpu.prefetch", "off", true));
+        assertEquals("ssam.gpu.prefetch is 'off', expected true or false", e.getMessage());
+    }
+
+    @Test
     void scanTuningRejectsOutOfRangeValuesNamingTheProperty() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScanTuning(16, 9, 8, true));
         assertTrue(e.getMessage().contains("ssam.gpu.scanSplit is 9"), e.getMessage());

@@ -34,7 +34,8 @@ public final class SsamEmbedder {
     /**
      * On a GPU, clips are embedded in stages of at least this many windows, or of the window batch
      * when that is larger: the host gathers a stage's samples while the device works on the stage
-     * before (device work is queued, not waited for).
+     * before (device work is queued, not waited for), and a stage's features come back (on a
+     * second queue) and are assembled into embeddings while the device works on the stages after.
      */
     public static final int GPU_STAGE_WINDOWS = 128;
 
@@ -175,28 +176,26 @@ public final class SsamEmbedder {
             LogMel.windows(backend, waves.subList(from, to), LogMel.StdMode.UNBIASED, io.inputs[st]);
             t0 = hostPhase(t0, "log-mel windows (queued on a GPU)");
             encodeStage(io.inputs[st], io.feats[st]);
+            // on a GPU the stage's features start down (a second queue) while the next stage computes
+            io.feats[st].prefetchToHost();
             t0 = hostPhase(t0, "encoder (queued on a GPU)");
         }
-        float[][] fd = new float[stages][];
-        for (int st = 0; st < stages; st++) {
-            fd[st] = io.feats[st].data();   // one download per stage from a GPU device
-        }
-        t0 = hostPhase(t0, "features to the host");
         int framesPerWindow = c.gridFrames();
         int featDim = c.featureDim();
-        int[] stageOf = new int[n];
-        for (int st = 0; st < stages; st++) {
-            Arrays.fill(stageOf, stageStart[st], stageStart[st + 1], st);
-        }
         ClipEmbedding[] result = new ClipEmbedding[n];
-        Backend.forEachIndex(frontEnd, n, i -> {
-            int pad = windows[i] * t - frames[i];
-            int kept = windows[i] * framesPerWindow - (framesPerWindow * pad) / t;
-            double durationMs = 1000.0 * waves.get(i).length / LogMel.SAMPLE_RATE;
-            result[i] = assemble(fd[stageOf[i]], windowInStage[i] * framesPerWindow * featDim, kept, featDim,
-                    durationMs);
-        });
-        hostPhase(t0, "host: assemble embeddings");
+        for (int st = 0; st < stages; st++) {
+            float[] fd = io.feats[st].data();   // waits for this stage's download only
+            t0 = hostPhase(t0, "features to the host");
+            int from = stageStart[st];
+            Backend.forEachIndex(frontEnd, stageStart[st + 1] - from, k -> {
+                int i = from + k;
+                int pad = windows[i] * t - frames[i];
+                int kept = windows[i] * framesPerWindow - (framesPerWindow * pad) / t;
+                double durationMs = 1000.0 * waves.get(i).length / LogMel.SAMPLE_RATE;
+                result[i] = assemble(fd, windowInStage[i] * framesPerWindow * featDim, kept, featDim, durationMs);
+            });
+            t0 = hostPhase(t0, "host: assemble embeddings");
+        }
         return List.of(result);
     }
 

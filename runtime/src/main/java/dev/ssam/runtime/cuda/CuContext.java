@@ -4,6 +4,7 @@ import dev.ssam.runtime.gpu.AbstractGpuContext;
 import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.HostCopy;
 import dev.ssam.runtime.gpu.KernelSource;
+import dev.ssam.runtime.gpu.PendingRead;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.Optional;
  * <p>Uploads are asynchronous: a host array is copied into the staging memory and
  * {@code cuMemcpyHtoDAsync} queued, so the op's kernels queue behind it without a wait; the
  * staging memory is reused once the stream has passed it (a download or a full staging area waits
- * for the stream; sessions do not wait at their close). Downloads wait for the stream.
+ * for the stream; sessions do not wait at their close). Downloads wait for the stream, except a
+ * {@link #startRead} (a prefetch, {@code Tensor.prefetchToHost}): that copy runs on a second stream
+ * while this one goes on computing ({@link CuDownloads}).
  *
  * <p>{@link #primary()} is created on first use and kept until the JVM exits; a failed setup is
  * kept as well and reported again, without a retry ({@link DeviceSetup}). The libraries come from
@@ -50,6 +53,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     final MemorySegment blas;
     final CuBufferPool pool;
     final CuMemory memory;
+    private final CuDownloads downloads;
     private final CuDevice info;
     private Cublas.MathMode mathMode = Cublas.MathMode.FP32_PEDANTIC;
     private MemorySegment staging = MemorySegment.NULL;
@@ -67,6 +71,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         this.blas = blas;
         this.pool = new CuBufferPool(driver, stream, Math.min(POOL_CAP, info.memBytes() / 4));
         this.memory = new CuMemory(this);
+        this.downloads = new CuDownloads(this);
     }
 
     /**
@@ -185,6 +190,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     protected void trimPool() {
         bind();
         pool.trim();   // each free waits for the stream first (CuBufferPool)
+        downloads.trim();
     }
 
     /** Makes this context current on the calling thread. Caller holds the lock. */
@@ -230,6 +236,21 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         drain(op);
         HostCopy.toHeap(stage, dst, dstOff, len);
         countDownload(bytes);
+    }
+
+    /**
+     * Queues the copy on a second stream, after the work queued so far, into page-locked memory of
+     * its own ({@link CuDownloads}); returns without waiting.
+     */
+    @Override
+    protected PendingRead startRead(CuBuffer src, long srcOff, int len, String op) {
+        if (len == 0) {
+            return PendingRead.NOTHING;
+        }
+        bind();
+        PendingRead r = downloads.start(src, srcOff, len, op);
+        countDownload((long) len * Float.BYTES);
+        return r;
     }
 
     /** Queues a device copy of {@code len} floats. Caller holds the lock. */

@@ -39,6 +39,8 @@ final class CuDriver {
     static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
     static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
     static final int CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK = 0;
+    /** {@code CU_EVENT_DISABLE_TIMING}: an event for ordering and waiting only (cheaper to record). */
+    static final int CU_EVENT_DISABLE_TIMING = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
 
@@ -58,6 +60,11 @@ final class CuDriver {
     private final MethodHandle streamCreate;
     private final MethodHandle streamDestroy;
     private final MethodHandle streamSynchronize;
+    private final MethodHandle streamWaitEvent;
+    private final MethodHandle eventCreate;
+    private final MethodHandle eventRecord;
+    private final MethodHandle eventSynchronize;
+    private final MethodHandle eventDestroy;
     private final MethodHandle memAlloc;
     private final MethodHandle memFree;
     private final MethodHandle memAllocHost;
@@ -90,6 +97,11 @@ final class CuDriver {
         streamCreate = bind(lib, "cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         streamDestroy = bind(lib, "cuStreamDestroy_v2", outPtr);
         streamSynchronize = bind(lib, "cuStreamSynchronize", outPtr);
+        streamWaitEvent = bind(lib, "cuStreamWaitEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        eventCreate = bind(lib, "cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        eventRecord = bind(lib, "cuEventRecord", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        eventSynchronize = bind(lib, "cuEventSynchronize", outPtr);
+        eventDestroy = bind(lib, "cuEventDestroy_v2", outPtr);
         memAlloc = bind(lib, "cuMemAlloc_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         memFree = bind(lib, "cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         memAllocHost = bind(lib, "cuMemAllocHost_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -293,6 +305,54 @@ final class CuDriver {
     void synchronize(MemorySegment stream, String op) {
         try {
             check((int) streamSynchronize.invokeExact(stream), op, "cuStreamSynchronize");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- events ----
+
+    /** An event without timing data ({@code CU_EVENT_DISABLE_TIMING}): only for ordering and waiting. */
+    MemorySegment createEvent(String op) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(ADDRESS);
+            check((int) eventCreate.invokeExact(v, CU_EVENT_DISABLE_TIMING), op, "cuEventCreate");
+            return v.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Marks the point of {@code stream} reached once all work queued on it so far has run. */
+    void recordEvent(MemorySegment event, MemorySegment stream, String op) {
+        try {
+            check((int) eventRecord.invokeExact(event, stream), op, "cuEventRecord");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Makes work queued on {@code stream} after this call wait until {@code event} has been reached. */
+    void waitEvent(MemorySegment stream, MemorySegment event, String op) {
+        try {
+            check((int) streamWaitEvent.invokeExact(stream, event, 0), op, "cuStreamWaitEvent");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Waits on the host until {@code event} has been reached; an asynchronous error surfaces here. */
+    void synchronizeEvent(MemorySegment event, String op) {
+        try {
+            check((int) eventSynchronize.invokeExact(event), op, "cuEventSynchronize");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    void destroyEvent(MemorySegment event, String op) {
+        try {
+            check((int) eventDestroy.invokeExact(event), op, "cuEventDestroy_v2");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
  * What the CUDA and OpenCL contexts share: the lock a session holds for its op's duration (one op
  * at a time per device, from any thread), the compiled-program cache and the transfer statistics,
  * with the {@link GpuContext} methods over them. A backend adds the device calls: compiling a
- * program (through {@link #cached}), host copies ({@link #write}, {@link #read}, each counted with
- * {@link #countUpload} or {@link #countDownload}), waiting for the device ({@link #drain}) and
+ * program (through {@link #cached}), host copies ({@link #write}, {@link #read}, {@link #startRead},
+ * each counted with {@link #countUpload} or {@link #countDownload}), waiting for the device ({@link #drain}) and
  * trimming its pool ({@link #trimPool}); its sessions extend {@link AbstractGpuSession}.
  *
  * <pre>{@code
@@ -140,6 +140,13 @@ public abstract class AbstractGpuContext<P extends GpuProgram, B extends GpuBuff
 
     /** Copies {@code len} floats of {@code src} from {@code srcOff} to {@code dst[dstOff, ...)} after earlier work (one counted download). Caller holds the lock. */
     protected abstract void read(B src, long srcOff, float[] dst, int dstOff, int len, String op);
+
+    /**
+     * {@link GpuMemory#startRead}: queues a copy of {@code len} floats of {@code src} from
+     * {@code srcOff} to the host after earlier work, on a queue of its own, and returns without
+     * waiting (one counted download). Caller holds the lock.
+     */
+    protected abstract PendingRead startRead(B src, long srcOff, int len, String op);
 
     /** Waits until the device has finished every queued command; failures name {@code op}. Caller holds the lock. */
     protected abstract void drain(String op);

@@ -5,8 +5,8 @@ import java.util.concurrent.locks.Lock;
 /**
  * The {@link GpuMemory} of an {@link AbstractGpuContext}, which {@link DeviceMirrors} and
  * {@link Residency} use: the context's lock, resident buffers from its {@link BufferPool}, host
- * copies through its {@link AbstractGpuContext#write} and {@link AbstractGpuContext#read} (counted
- * in its statistics). A backend adds device-to-device copies ({@link #deviceCopy}), aliases
+ * copies through its {@link AbstractGpuContext#write}, {@link AbstractGpuContext#read} and
+ * {@link AbstractGpuContext#startRead} (counted in its statistics). A backend adds device-to-device copies ({@link #deviceCopy}), aliases
  * ({@link #alias}) and, where its calls need the context current on the calling thread (CUDA:
  * {@code DeviceMirrors} calls in from whichever thread touches a tensor), {@link #bind}.
  *
@@ -50,6 +50,12 @@ public abstract class ContextMemory<B extends GpuBuffer> implements GpuMemory {
     public final void read(GpuBuffer src, long srcOff, float[] dst, int dstOff, int len) {
         bind();
         context.read(own(src), srcOff, dst, dstOff, len, OP);
+    }
+
+    @Override
+    public final PendingRead startRead(GpuBuffer src, long srcOff, int len) {
+        bind();
+        return context.startRead(own(src), srcOff, len, OP);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.ssam.runtime.gpu;
 
+import dev.ssam.runtime.RuntimeFlags;
+
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.concurrent.locks.Lock;
  * <p>{@link dev.ssam.runtime.Tensor}'s host accessors call {@link #beforeHostRead} or
  * {@link #beforeHostWrite}: when no mirror exists they return after one volatile read; otherwise
  * a device-newer array is downloaded first, and a write marks the host newer so the next device
- * use uploads it again. {@link Residency} (inside a session, with the context's lock held) makes
+ * use uploads it again. {@link #prefetch} queues that download early, so it runs while the device
+ * works on; the host access that follows then only waits for the copy to end. {@link Residency} (inside a session, with the context's lock held) makes
  * the device copy current and marks it newer after an op writes it. When an array is collected
  * its device buffer is freed by the next session of the context that owns it (under that
  * context's lock).
@@ -79,6 +82,8 @@ public final class DeviceMirrors {
         final GpuBuffer buffer;
         final int length;
         State state = State.HOST_NEWER;
+        /** A download {@link #prefetch} queued and nobody has waited for yet (only while DEVICE_NEWER), or null. */
+        PendingRead pending;
 
         Mirror(GpuMemory memory, GpuBuffer buffer, int length) {
             this.memory = memory;
@@ -98,6 +103,36 @@ public final class DeviceMirrors {
     public static void beforeHostWrite(float[] a) {
         if (live != 0) {
             sync(a, true);
+        }
+    }
+
+    /**
+     * Starts bringing device-newer contents of {@code a} back without waiting ({@link GpuMemory#startRead}):
+     * the next host access, or an op that writes the array, completes it. Does nothing when the host
+     * already holds the newest contents or a download is already under way, or when
+     * {@code -Dssam.gpu.prefetch=false} ({@link RuntimeFlags}).
+     */
+    public static void prefetch(float[] a) {
+        if (live == 0 || !RuntimeFlags.CURRENT.gpuPrefetch()) {
+            return;
+        }
+        Mirror m;
+        synchronized (LOCK) {
+            m = MIRRORS.get(new Key(a, null));
+            if (m == null || m.state != State.DEVICE_NEWER || m.pending != null) {
+                return;
+            }
+        }
+        Lock lock = m.memory.lock();
+        lock.lock();
+        try {
+            synchronized (LOCK) {
+                if (m.state == State.DEVICE_NEWER && m.pending == null && MIRRORS.get(new Key(a, null)) == m) {
+                    m.pending = m.memory.startRead(m.buffer, 0, m.length);
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -137,8 +172,7 @@ public final class DeviceMirrors {
         try {
             synchronized (LOCK) {
                 if (m.state == State.DEVICE_NEWER && MIRRORS.get(new Key(a, null)) == m) {
-                    m.memory.read(m.buffer, 0, a, 0, m.length);
-                    m.state = State.SYNCED;
+                    bringBack(m, a);
                 }
                 if (write) {
                     m.state = State.HOST_NEWER;
@@ -178,6 +212,9 @@ public final class DeviceMirrors {
             MIRRORS.put(new Key(a, COLLECTED), m);
             live = MIRRORS.size();
         }
+        if (writes && m.pending != null) {
+            bringBack(m, a);   // the op must not overwrite what the download is still copying
+        }
         if (current && m.state == State.HOST_NEWER) {
             memory.write(a, 0, m.buffer, 0, a.length);
             m.state = State.SYNCED;
@@ -213,7 +250,7 @@ public final class DeviceMirrors {
                     return;
                 }
                 if (m.state == State.DEVICE_NEWER) {
-                    m.memory.read(m.buffer, 0, a, 0, m.length);
+                    bringBack(m, a);
                 }
                 MIRRORS.remove(probe);
                 live = MIRRORS.size();
@@ -222,6 +259,21 @@ public final class DeviceMirrors {
         } finally {
             other.unlock();
         }
+    }
+
+    /**
+     * Copies the device's newer contents of {@code a} to the host: finishes the prefetched download,
+     * or reads now. Caller holds LOCK and m's memory's lock.
+     */
+    private static void bringBack(Mirror m, float[] a) {
+        if (m.pending != null) {
+            PendingRead p = m.pending;
+            m.pending = null;
+            p.finish(a, 0);
+        } else {
+            m.memory.read(m.buffer, 0, a, 0, m.length);
+        }
+        m.state = State.SYNCED;
     }
 
     /** Moves the mirrors of collected arrays to {@link #ORPHANS}. Caller holds LOCK. */
@@ -244,6 +296,10 @@ public final class DeviceMirrors {
         for (Iterator<Mirror> it = ORPHANS.iterator(); it.hasNext(); ) {
             Mirror m = it.next();
             if (m.memory == memory) {
+                if (m.pending != null) {
+                    m.pending.discard();
+                    m.pending = null;
+                }
                 memory.free(m.buffer);
                 it.remove();
             }

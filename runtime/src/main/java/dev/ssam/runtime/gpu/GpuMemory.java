@@ -24,6 +24,15 @@ public interface GpuMemory {
     /** Copies {@code src[srcOff, srcOff + len)} to {@code dst[dstOff, ...)}, waiting for earlier work (one counted download). */
     void read(GpuBuffer src, long srcOff, float[] dst, int dstOff, int len);
 
+    /**
+     * Queues a copy of {@code src[srcOff, srcOff + len)} to the host after the work queued so far
+     * (one counted download) and returns without waiting: where the device can, the copy runs on a
+     * queue of its own, alongside work queued after it, so no later work may write {@code src}
+     * before {@link PendingRead#finish} or {@link PendingRead#discard} (DeviceMirrors finishes a
+     * read before an op may write the array).
+     */
+    PendingRead startRead(GpuBuffer src, long srcOff, int len);
+
     /** Queues a device copy of {@code len} floats from {@code src[srcOff]} to {@code dst[dstOff]}. */
     void copy(GpuBuffer src, long srcOff, GpuBuffer dst, long dstOff, long len);
 

@@ -74,6 +74,10 @@ final class ClApi {
     private final MethodHandle getKernelWorkGroupInfo;
     private final MethodHandle enqueueNDRangeKernel;
     private final MethodHandle finish;
+    private final MethodHandle flush;
+    private final MethodHandle enqueueMarkerWithWaitList;
+    private final MethodHandle waitForEvents;
+    private final MethodHandle releaseEvent;
     private final MethodHandle releaseMemObject;
     private final MethodHandle releaseKernel;
     private final MethodHandle releaseProgram;
@@ -117,6 +121,11 @@ final class ClApi {
         enqueueNDRangeKernel = bind(lib, "clEnqueueNDRangeKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
                 JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         finish = bind(lib, "clFinish", release);
+        flush = bind(lib, "clFlush", release);
+        enqueueMarkerWithWaitList = bind(lib, "clEnqueueMarkerWithWaitList",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        waitForEvents = bind(lib, "clWaitForEvents", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        releaseEvent = bind(lib, "clReleaseEvent", release);
         releaseMemObject = bind(lib, "clReleaseMemObject", release);
         releaseKernel = bind(lib, "clReleaseKernel", release);
         releaseProgram = bind(lib, "clReleaseProgram", release);
@@ -345,6 +354,62 @@ final class ClApi {
         try {
             check((int) enqueueCopyBuffer.invokeExact(queue, src, dst, srcOffset, dstOffset, bytes, 0,
                     MemorySegment.NULL, MemorySegment.NULL), op, "clEnqueueCopyBuffer");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * An event reached once every command queued on {@code queue} so far has completed
+     * ({@code clEnqueueMarkerWithWaitList} with an empty list); the queue is flushed so that work
+     * waiting for the event on another queue can start. Release it with {@link #releaseEvent}.
+     */
+    MemorySegment marker(MemorySegment queue, String op) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ev = a.allocate(ADDRESS);
+            check((int) enqueueMarkerWithWaitList.invokeExact(queue, 0, MemorySegment.NULL, ev), op,
+                    "clEnqueueMarkerWithWaitList");
+            check((int) flush.invokeExact(queue), op, "clFlush");
+            return ev.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Queues a copy of {@code bytes} from the buffer at byte {@code offset} to native {@code dst}
+     * that starts once {@code after} is reached, without waiting for it (the queue is flushed);
+     * returns the event reached when the copy is done. {@code dst} must stay valid until then.
+     */
+    MemorySegment readAsync(MemorySegment queue, MemorySegment mem, long offset, long bytes, MemorySegment dst,
+                            MemorySegment after, String op) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment wait = a.allocate(ADDRESS);
+            wait.set(ADDRESS, 0, after);
+            MemorySegment ev = a.allocate(ADDRESS);
+            check((int) enqueueReadBuffer.invokeExact(queue, mem, 0, offset, bytes, dst, 1, wait, ev), op,
+                    "clEnqueueReadBuffer");
+            check((int) flush.invokeExact(queue), op, "clFlush");
+            return ev.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Waits until {@code event} is reached; a failed command surfaces here. */
+    void waitFor(MemorySegment event, String op) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment list = a.allocate(ADDRESS);
+            list.set(ADDRESS, 0, event);
+            check((int) waitForEvents.invokeExact(1, list), op, "clWaitForEvents");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    void releaseEvent(MemorySegment event, String op) {
+        try {
+            check((int) releaseEvent.invokeExact(event), op, "clReleaseEvent");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -6,6 +6,7 @@ import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.GpuMemory;
 import dev.ssam.runtime.gpu.HostCopy;
 import dev.ssam.runtime.gpu.KernelSource;
+import dev.ssam.runtime.gpu.PendingRead;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -46,6 +47,7 @@ public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
     final MemorySegment queue;
     final ClBufferPool pool;
     final ClMemory memory;
+    private final ClDownloads downloads;
     private final ClDevice info;
     private final String baseOptions;
     private Arena stagingArena;
@@ -60,6 +62,7 @@ public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
         this.queue = queue;
         this.pool = new ClBufferPool(api, context, Math.min(POOL_CAP, info.globalMemBytes() / 4));
         this.memory = new ClMemory(this);
+        this.downloads = new ClDownloads(this);
         this.baseOptions = "-cl-std=CL1.2" + (info.correctlyRoundedDivideSqrt()
                 ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
     }
@@ -163,6 +166,7 @@ public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
     @Override
     protected void trimPool() {
         pool.trim();
+        downloads.trim();
     }
 
     /**
@@ -201,6 +205,20 @@ public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
         api.read(queue, src.mem, srcOff * Float.BYTES, bytes, stage, op);
         HostCopy.toHeap(stage, dst, dstOff, len);
         countDownload(bytes);
+    }
+
+    /**
+     * A non-blocking copy on a second queue, after a marker of the work queued so far, into native
+     * memory of its own ({@link ClDownloads}).
+     */
+    @Override
+    protected PendingRead startRead(ClBuffer src, long srcOff, int len, String op) {
+        if (len == 0) {
+            return PendingRead.NOTHING;
+        }
+        PendingRead r = downloads.start(src, srcOff, len, op);
+        countDownload((long) len * Float.BYTES);
+        return r;
     }
 
     /** Waits for the queue. */

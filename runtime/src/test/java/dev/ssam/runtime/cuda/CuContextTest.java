@@ -134,6 +134,52 @@ class CuContextTest {
         assertEquals(44f, y.get(3));
     }
 
+    /**
+     * A prefetch copies on the second stream after the op that wrote the array, while a later op
+     * runs on the first; the read that follows takes that copy (one download), element by element.
+     * Then an op writing the array again after a prefetch: the pending copy reaches the host first.
+     */
+    @Test
+    void prefetchedResultComesBackWhileLaterWorkRuns() {
+        CuContext ctx = cuda();
+        int n = 1 << 20;
+        float[] xs = new float[n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = (i % 1000) * 0.25f - 17f;
+        }
+        Tensor x = Tensor.of(xs, n);
+        Tensor y = Tensor.zeros(n);
+        Tensor z = Tensor.zeros(n);
+        axpy(ctx, y, x, 2f);
+        ctx.resetStats();
+        y.prefetchToHost();
+        axpy(ctx, z, x, 4f);
+        axpy(ctx, z, x, 4f);
+        assertEquals(1, ctx.stats().downloads());
+        float[] ys = y.toArray();
+        float[] zs = z.toArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(2f * xs[i], ys[i], "y[" + i + "]");
+            assertEquals(8f * xs[i], zs[i], "z[" + i + "]");
+        }
+        assertEquals(2, ctx.stats().downloads());
+        y.prefetchToHost();
+        assertEquals(2, ctx.stats().downloads(), "nothing to copy once the host is current");
+        axpy(ctx, y, x, 1f);
+        y.prefetchToHost();
+        axpy(ctx, y, x, 1f);
+        assertEquals(3f * xs[n - 1], y.storage()[n - 1], "the pending copy reached the host before the op");
+        assertEquals(4f * xs[n - 1], y.get(n - 1));
+    }
+
+    /** y += a x on the device, y resident. */
+    private static void axpy(CuContext ctx, Tensor y, Tensor x, float a) {
+        try (CuSession s = ctx.session("axpy")) {
+            GpuProgram p = s.program(SMOKE, null);
+            s.launch1d(p, "ssam_test_axpy", y.size(), 128, s.inOut(y), s.in(x), a, y.size());
+        }
+    }
+
     @Test
     void modulesAreCachedBySourceAndDefines() {
         CuContext ctx = cuda();

@@ -69,6 +69,49 @@ class DeviceMirrorsTest {
     }
 
     /**
+     * A prefetch takes the device's contents as they are when it is queued (the fake device has
+     * finished all work by then) and counts one download; the next host read hands them over
+     * without another, and a second prefetch of the same contents queues nothing.
+     */
+    @Test
+    void aPrefetchedDownloadIsHandedOverByTheNextHostRead() {
+        FakeGpu.Memory device = new FakeGpu.Memory(new ReentrantLock());
+        float[] a = {1, 2, 3};
+        Arrays.fill(acquireLocked(device, a, true, true), 4f);   // an op wrote it on the device
+        DeviceMirrors.prefetch(a);
+        DeviceMirrors.prefetch(a);
+        assertEquals(1, device.downloads().get(), "one download for two prefetches");
+        assertTrue(DeviceMirrors.deviceNewer(a), "the host array is not current before it is read");
+        assertArrayEquals(new float[] {1, 2, 3}, a, "a prefetch writes nothing into the array by itself");
+        DeviceMirrors.beforeHostRead(a);
+        assertArrayEquals(new float[] {4, 4, 4}, a);
+        assertFalse(DeviceMirrors.deviceNewer(a));
+        DeviceMirrors.prefetch(a);
+        DeviceMirrors.beforeHostRead(a);
+        assertEquals(1, device.downloads().get(), "nothing to bring back once the host is current");
+    }
+
+    /**
+     * An op that writes an array with a download still pending takes the download first (its
+     * contents reach the host), so the device never overwrites what is being copied; the op's own
+     * result then comes back with the next read.
+     */
+    @Test
+    void anOpWritingAPrefetchedArrayFinishesTheDownloadFirst() {
+        FakeGpu.Memory device = new FakeGpu.Memory(new ReentrantLock());
+        float[] a = {1, 2};
+        Arrays.fill(acquireLocked(device, a, true, true), 5f);
+        DeviceMirrors.prefetch(a);
+        float[] onDevice = acquireLocked(device, a, true, true);
+        assertArrayEquals(new float[] {5, 5}, a, "the pending download reached the host before the op");
+        Arrays.fill(onDevice, 6f);                                // the op's result
+        assertTrue(DeviceMirrors.deviceNewer(a));
+        DeviceMirrors.beforeHostRead(a);
+        assertArrayEquals(new float[] {6, 6}, a);
+        assertEquals(2, device.downloads().get());
+    }
+
+    /**
      * Thread "on A" holds A's lock and moves an array that is resident on B, whose lock thread "on
      * B" holds while it registers another array. Were the registry's lock held while waiting for
      * B's (the inversion this guards against), "on B" would wait for the registry until "on A"

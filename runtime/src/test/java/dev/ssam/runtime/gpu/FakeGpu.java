@@ -1,6 +1,7 @@
 package dev.ssam.runtime.gpu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class FakeGpu {
     private FakeGpu() {
+    }
+
+    /** A finished copy of {@code src[srcOff, srcOff + len)}: finish hands it over. */
+    static PendingRead snapshot(float[] src, int srcOff, int len) {
+        float[] copy = Arrays.copyOfRange(src, srcOff, srcOff + len);
+        return new PendingRead() {
+            @Override
+            public void finish(float[] dst, int dstOff) {
+                System.arraycopy(copy, 0, dst, dstOff, len);
+            }
+
+            @Override
+            public void discard() {
+            }
+        };
     }
 
     /** A buffer of the fake device: host floats. */
@@ -64,6 +80,13 @@ final class FakeGpu {
         public void read(GpuBuffer src, long srcOff, float[] dst, int dstOff, int len) {
             System.arraycopy(((Buffer) src).data(), (int) srcOff, dst, dstOff, len);
             downloads.incrementAndGet();
+        }
+
+        /** The fake device is done at once: the copy is taken now, counted as a download, and handed over at finish. */
+        @Override
+        public PendingRead startRead(GpuBuffer src, long srcOff, int len) {
+            downloads.incrementAndGet();
+            return snapshot(((Buffer) src).data(), (int) srcOff, len);
         }
 
         @Override
@@ -137,6 +160,12 @@ final class FakeGpu {
         protected void read(Buffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
             System.arraycopy(src.data(), (int) srcOff, dst, dstOff, len);
             countDownload((long) len * Float.BYTES);
+        }
+
+        @Override
+        protected PendingRead startRead(Buffer src, long srcOff, int len, String op) {
+            countDownload((long) len * Float.BYTES);
+            return snapshot(src.data(), (int) srcOff, len);
         }
 
         @Override

@@ -90,4 +90,58 @@ class ResidencyTest {
         Tensor whole = Tensor.of(big, 10);
         assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5, 4, 6, 8, 9}, whole.toArray());
     }
+
+    /**
+     * A prefetched result (one download, on the second queue, after the op that wrote it) comes
+     * back element by element while a later op on the first queue writes another array; the read
+     * that follows waits for it without a second download.
+     */
+    @Test
+    void prefetchedResultComesBackWhileLaterWorkRuns() {
+        int n = 300_007;
+        float[] xs = new float[n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = (i % 1000) * 0.25f - 17f;
+        }
+        Tensor x = Tensor.of(xs, n);
+        Tensor y = Tensor.zeros(n);
+        Tensor z = Tensor.zeros(n);
+        axpb(x, null, y, 2f);
+        cl.resetStats();
+        y.prefetchToHost();
+        y.prefetchToHost();
+        axpb(x, null, z, 4f);
+        assertEquals(1, cl.stats().downloads(), "one download for two prefetches");
+        assertTrue(DeviceMirrors.deviceNewer(y.storage()), "y is current on the host only once read");
+        float[] ys = y.toArray();
+        float[] zs = z.toArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(2f * xs[i], ys[i], "y[" + i + "]");
+            assertEquals(4f * xs[i], zs[i], "z[" + i + "]");
+        }
+        assertEquals(2, cl.stats().downloads(), "y's read took the prefetched copy, z's was one more");
+    }
+
+    /** An op writing an array whose download is pending lets the download finish first; its own result comes back after. */
+    @Test
+    void opWritingAPrefetchedArrayKeepsBothResults() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);
+        Tensor y = Tensor.zeros(3);
+        axpb(x, null, y, 2f);
+        y.prefetchToHost();
+        axpb(x, null, y, 5f);
+        assertArrayEquals(new float[] {2, 4, 6}, y.storage(), "the pending download reached the host array first");
+        assertArrayEquals(new float[] {5, 10, 15}, y.toArray());
+    }
+
+    @Test
+    void prefetchOfAnArrayTheHostHoldsCurrentCopiesNothing() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);
+        Tensor y = Tensor.zeros(3);
+        axpb(x, null, y, 1f);
+        cl.resetStats();
+        x.prefetchToHost();
+        Tensor.zeros(3).prefetchToHost();
+        assertEquals(0, cl.stats().downloads());
+    }
 }

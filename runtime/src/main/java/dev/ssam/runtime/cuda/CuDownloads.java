@@ -1,0 +1,104 @@
+package dev.ssam.runtime.cuda;
+
+import dev.ssam.runtime.gpu.HostBlocks;
+import dev.ssam.runtime.gpu.HostCopy;
+import dev.ssam.runtime.gpu.PendingRead;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+
+/**
+ * The downloads of a {@link CuContext} that run alongside its work ({@link CuContext#startRead}): a
+ * second stream for the copies, ordered after the work queued on the context's stream by an event
+ * recorded there, page-locked blocks to copy into (kept for the next download:
+ * {@code cuMemAllocHost} takes milliseconds for the tens of MB of a batch's features) and the
+ * events. The copy engine moves the data while the context's stream goes on computing; only
+ * {@link PendingRead#finish} waits, for its own copy. Every method is called with the context's
+ * lock held; the copy stream is made on first use.
+ */
+final class CuDownloads {
+    private static final String OP = "cuda";
+    private final CuContext ctx;
+    private final CuDriver driver;
+    private MemorySegment copyStream = MemorySegment.NULL;
+    private final HostBlocks blocks;
+    private final ArrayDeque<MemorySegment> freeEvents = new ArrayDeque<>();
+
+    CuDownloads(CuContext ctx) {
+        this.ctx = ctx;
+        this.driver = ctx.driver;
+        this.blocks = new HostBlocks(bytes -> driver.allocHost(bytes, OP), b -> driver.freeHost(b, OP));
+    }
+
+    /**
+     * Queues the copy of {@code len > 0} floats of {@code src} from {@code srcOff} on the copy stream,
+     * behind an event marking the work queued on the context's stream so far.
+     */
+    PendingRead start(CuBuffer src, long srcOff, int len, String op) {
+        if (copyStream.equals(MemorySegment.NULL)) {
+            copyStream = driver.createStream(0, op);
+        }
+        long bytes = (long) len * Float.BYTES;
+        MemorySegment block = blocks.take(bytes);
+        // a failure below leaves the block and events unreleased: a copy may still be writing the
+        // block, and a failing stream or event call means the context itself is in trouble
+        MemorySegment after = event(op);
+        MemorySegment done = event(op);
+        driver.recordEvent(after, ctx.stream, op);
+        driver.waitEvent(copyStream, after, op);
+        driver.copyDtoH(block, src.ptr + srcOff * Float.BYTES, bytes, copyStream, op);
+        driver.recordEvent(done, copyStream, op);
+        freeEvents.add(after);   // the wait queued on the copy stream keeps the point recorded, not the event
+        return new Pending(block, done, len, op);
+    }
+
+    /** Frees the kept blocks and events (the copy stream stays). */
+    void trim() {
+        blocks.clear();
+        for (MemorySegment e : freeEvents) {
+            driver.destroyEvent(e, OP);
+        }
+        freeEvents.clear();
+    }
+
+    private MemorySegment event(String op) {
+        MemorySegment e = freeEvents.poll();
+        return e != null ? e : driver.createEvent(op);
+    }
+
+    /** Keeps {@code block} and {@code done} for reuse. */
+    private void release(MemorySegment block, MemorySegment done) {
+        blocks.give(block);
+        freeEvents.add(done);
+    }
+
+    /** One queued copy into {@code block}, complete once {@code done} is reached. */
+    private final class Pending implements PendingRead {
+        private final MemorySegment block;
+        private final MemorySegment done;
+        private final int len;
+        private final String op;
+
+        Pending(MemorySegment block, MemorySegment done, int len, String op) {
+            this.block = block;
+            this.done = done;
+            this.len = len;
+            this.op = op;
+        }
+
+        @Override
+        public void finish(float[] dst, int dstOff) {
+            ctx.bind();
+            driver.synchronizeEvent(done, op);
+            HostCopy.toHeap(block, dst, dstOff, len);
+            release(block, done);
+        }
+
+        @Override
+        public void discard() {
+            ctx.bind();
+            driver.synchronizeEvent(done, op);
+            release(block, done);
+        }
+    }
+}
