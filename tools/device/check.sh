@@ -7,7 +7,9 @@
 #   2. the CUDA tests through the JUnit launcher: runtime.cuda and the ops parity suites' cuda cases
 #      only (DeviceTests and OnlyCudaCases in tools/device/runner drop everything else);
 #   3. ssam bench embed (SSAM-Tiny inference) and 4. ssam bench train (SSAM-Tiny training), batch 64
-#      and 256, --device cuda, in full fp32 and with --tf32: one JSON line per figure; the embed steps
+#      and 256, --device cuda, in full fp32 and with --tf32: one JSON line per figure (embed with the
+#      default window batch: stages of 128 windows, each stage's features downloaded and assembled
+#      while the next stage computes; sweep.sh times 256 in one stage too); the embed steps
 #      also compare 8 clips' embeddings with the cpu's (an embed_check line; in fp32 a difference past
 #      the whole-model tolerance fails the step), and the fp32 train step one forward and backward on
 #      8 clips (a train_check line: loss and every gradient against the cpu's).
@@ -22,7 +24,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/cuda-env.sh"
 parity_tests 50
 for math in "" --tf32; do
   step "ssam bench embed (SSAM-Tiny inference${math:+, TF32})" 55 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
-    bench embed --device cuda $math --threads 1 --batch 64,256 --window-batch 256 --seconds 3 --check 8
+    bench embed --device cuda $math --threads 1 --batch 64,256 --seconds 3 --check 8
 done
 step "ssam bench train (SSAM-Tiny training)" 75 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
   bench train --device cuda --config tiny --threads 1 --batch 64,256 --seconds 4 --check 8
