@@ -64,15 +64,20 @@ final class ClDownloads {
 
         @Override
         public void finish(float[] dst, int dstOff) {
-            discard();
+            await();
             HostCopy.toHeap(block, dst, dstOff, len);
+            blocks.give(block);
         }
 
         @Override
         public void discard() {
+            await();
+            blocks.give(block);
+        }
+
+        private void await() {
             api.waitFor(done, op);
             api.releaseEvent(done, op);
-            blocks.give(block);
         }
     }
 }
