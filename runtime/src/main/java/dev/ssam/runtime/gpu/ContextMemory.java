@@ -6,9 +6,10 @@ import java.util.concurrent.locks.Lock;
  * The {@link GpuMemory} of an {@link AbstractGpuContext}, which {@link DeviceMirrors} and
  * {@link Residency} use: the context's lock, resident buffers from its {@link BufferPool}, host
  * copies through its {@link AbstractGpuContext#write}, {@link AbstractGpuContext#read} and
- * {@link AbstractGpuContext#startRead} (counted in its statistics). A backend adds device-to-device copies ({@link #deviceCopy}), aliases
- * ({@link #alias}) and, where its calls need the context current on the calling thread (CUDA:
- * {@code DeviceMirrors} calls in from whichever thread touches a tensor), {@link #bind}.
+ * {@link AbstractGpuContext#startRead} (counted in its statistics). A backend adds device-to-device
+ * copies ({@link #deviceCopy}), aliases ({@link #alias}) and, where its calls need the context
+ * current on the calling thread (CUDA: {@code DeviceMirrors} calls in from whichever thread touches
+ * a tensor), {@link #bind}.
  *
  * @param <B> the backend's buffer
  */

@@ -21,10 +21,10 @@ import java.util.concurrent.locks.Lock;
  * {@link #beforeHostWrite}: when no mirror exists they return after one volatile read; otherwise
  * a device-newer array is downloaded first, and a write marks the host newer so the next device
  * use uploads it again. {@link #prefetch} queues that download early, so it runs while the device
- * works on; the host access that follows then only waits for the copy to end. {@link Residency} (inside a session, with the context's lock held) makes
- * the device copy current and marks it newer after an op writes it. When an array is collected
- * its device buffer is freed by the next session of the context that owns it (under that
- * context's lock).
+ * works on; the host access that follows then only waits for the copy to end. {@link Residency}
+ * (inside a session, with the context's lock held) makes the device copy current and marks it newer
+ * after an op writes it. When an array is collected its device buffer is freed by the next session
+ * of the context that owns it (under that context's lock), after any download still pending.
  *
  * <h2>Lock order</h2>
  * A context's lock, then this registry's: no thread waits for a context's lock while it holds the
@@ -128,7 +128,13 @@ public final class DeviceMirrors {
         try {
             synchronized (LOCK) {
                 if (m.state == State.DEVICE_NEWER && m.pending == null && MIRRORS.get(new Key(a, null)) == m) {
-                    m.pending = m.memory.startRead(m.buffer, 0, m.length);
+                    try {
+                        m.pending = m.memory.startRead(m.buffer, 0, m.length);
+                    } catch (RuntimeException e) {
+                        // a hint only (e.g. no page-locked memory left): the next host access reads
+                        // the usual way, and reports any lasting device failure itself
+                        m.pending = null;
+                    }
                 }
             }
         } finally {
@@ -297,8 +303,9 @@ public final class DeviceMirrors {
             Mirror m = it.next();
             if (m.memory == memory) {
                 if (m.pending != null) {
-                    m.pending.discard();
+                    PendingRead p = m.pending;
                     m.pending = null;
+                    p.discard();
                 }
                 memory.free(m.buffer);
                 it.remove();

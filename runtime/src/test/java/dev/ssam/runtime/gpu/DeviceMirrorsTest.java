@@ -111,6 +111,25 @@ class DeviceMirrorsTest {
         assertEquals(2, device.downloads().get());
     }
 
+    /** Moving an array with a pending download to another device, or writing it on the host, takes the download first. */
+    @Test
+    void movingOrWritingAPrefetchedArrayTakesThePendingDownload() {
+        FakeGpu.Memory first = new FakeGpu.Memory(new ReentrantLock());
+        FakeGpu.Memory second = new FakeGpu.Memory(new ReentrantLock());
+        float[] a = {1, 2};
+        Arrays.fill(acquireLocked(first, a, true, true), 3f);
+        DeviceMirrors.prefetch(a);
+        assertArrayEquals(new float[] {3, 3}, acquireLocked(second, a, true, true));
+        assertEquals(1, first.downloads().get(), "the move used the prefetched copy");
+        assertTrue(first.live().isEmpty());
+        Arrays.fill(second.live().getFirst().data(), 8f);
+        DeviceMirrors.prefetch(a);
+        DeviceMirrors.beforeHostWrite(a);
+        assertArrayEquals(new float[] {8, 8}, a);
+        assertEquals(1, second.downloads().get());
+        assertFalse(DeviceMirrors.deviceNewer(a));
+    }
+
     /**
      * Thread "on A" holds A's lock and moves an array that is resident on B, whose lock thread "on
      * B" holds while it registers another array. Were the registry's lock held while waiting for
