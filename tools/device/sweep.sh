@@ -4,9 +4,9 @@
 # ssam bench embed for every "scanSplit,scanAhead,window batch[,scanFuseProjection[,prefetch]]" entry
 # in EMBED (default below: the split scan, inputs loaded ahead, one stage of 256 windows or two of 128
 # whose downloads overlap the next stage, the fused x_proj/dt/scan kernel against the separate ops,
-# downloads started early or not), then ssam bench train
+# downloads started early or not) and once at batch 1024 with the defaults, then ssam bench train
 # for every "scanSplit,scanAhead,scanChunk" triple in TRAIN. Each step's name carries its settings;
-# each prints one JSON line. Limits: 30 s an embed step, 45 s a train step (9 x 30 + 4 x 45 = 450 s
+# each prints one JSON line. Limits: 30 s an embed step, 45 s a train step (10 x 30 + 4 x 45 = 480 s
 # at most; each step starts a JVM and compiles the kernels, so expect 4 to 6 minutes).
 set -uo pipefail
 # shellcheck source=cuda-env.sh
@@ -23,6 +23,8 @@ for entry in ${EMBED:-1,1,256 1,8,256 4,8,256 8,8,256 1,8,128 4,1,128 4,8,128 4,
     "${flags[@]}" -jar "$kit/ssam.jar" \
     bench embed --device cuda --tf32 --threads 1 --batch 256 --window-batch "$wb" --seconds 2
 done
+step "sweep embed: default settings, batch 1024 (8 stages of 128 windows)" 30 "$java" "${base[@]}" \
+  -jar "$kit/ssam.jar" bench embed --device cuda --tf32 --threads 1 --batch 1024 --seconds 2
 for triple in ${TRAIN:-1,1,16 4,8,16 1,1,8 4,8,8}; do
   IFS=, read -r split ahead chunk <<< "$triple"
   flags=("${base[@]}" "-Dssam.gpu.scanSplit=$split" "-Dssam.gpu.scanAhead=$ahead" "-Dssam.gpu.scanChunk=$chunk")
