@@ -124,13 +124,15 @@ DEVICE void scan_prefetch(GLOBAL const float *u, GLOBAL const float *delta, GLOB
 /*
  * h[n] = exp(d A[e,n]) h[n] + d B[t,n] u[t,e];  y[t,e] = (sum_n C[t,n] h[n] + D[e] u[t,e]) SiLU(z[t,e]).
  * a[n] holds A[e,n] log2(e). B and C rows are bcStride apart (N for B and C tensors of their own),
- * starting at columns bOff and cOff; dtRaw and dtW are NULL unless SSAM_DTRANK > 0.
+ * starting at columns bOff and cOff; dtRaw and dtW are NULL unless SSAM_DTRANK > 0. Unless NULL, ckpt
+ * ((B, chunks, N, E), E fastest) receives the state at every chunk start, as scan_backward's first
+ * pass writes it (the same arithmetic), so a backward given them skips that pass.
  */
 KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
                          GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
                          GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL float *out,
                          GLOBAL float *lastState, int len, int dInner, int softplus, GLOBAL const float *dtRaw,
-                         GLOBAL const float *dtW, int bcStride, int bOff, int cOff) {
+                         GLOBAL const float *dtW, int bcStride, int bOff, int cOff, GLOBAL float *ckpt) {
     LOCAL float sB[SSAM_CHUNK * NS];
     LOCAL float sC[SSAM_CHUNK * NS];
     LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
@@ -150,8 +152,15 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
     scan_stage_dtw(sW, dtW, BLOCK_ID(0) * SSAM_GROUP, dInner, THREAD_ID(0), SSAM_GROUP);
 #endif
     float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
+    int chunks = (len + SSAM_CHUNK - 1) / SSAM_CHUNK;
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
+        if (active && ckpt != 0) {
+#pragma unroll
+            for (int n = 0; n < NS; n++) {
+                ckpt[((b * chunks + t0 / SSAM_CHUNK) * NS + n) * dInner + e] = h[n];
+            }
+        }
         BARRIER();
         scan_stage(sB, sC, sDt, Bm, Cm, dtRaw, b * len + t0, steps, bcStride, bOff, cOff, THREAD_ID(0), SSAM_GROUP);
         BARRIER();
@@ -197,12 +206,14 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
  * lt = channel * S + part. Each work-item keeps its part of the state and writes its part of every
  * token's sum_n C h to work-group memory; after each chunk the parts are added in order (part 0
  * first) and the chunk's outputs written, channels fastest. Grid (ceil(E / SSAM_GROUP) SSAM_GROUP S, B).
+ * ckpt as scan_forward's, each work-item writing its part of the state.
  */
 KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
                                GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
                                GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL float *out,
                                GLOBAL float *lastState, int len, int dInner, int softplus,
-                               GLOBAL const float *dtRaw, GLOBAL const float *dtW, int bcStride, int bOff, int cOff) {
+                               GLOBAL const float *dtRaw, GLOBAL const float *dtW, int bcStride, int bOff, int cOff,
+                               GLOBAL float *ckpt) {
     LOCAL float sB[SSAM_CHUNK * NS];
     LOCAL float sC[SSAM_CHUNK * NS];
     LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
@@ -227,8 +238,15 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
     scan_stage_dtw(sW, dtW, e0, dInner, lt, SSAM_GROUP * SSAM_SPLIT);
 #endif
     float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
+    int chunks = (len + SSAM_CHUNK - 1) / SSAM_CHUNK;
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
+        if (active && ckpt != 0) {
+#pragma unroll
+            for (int i = 0; i < NPT; i++) {
+                ckpt[((b * chunks + t0 / SSAM_CHUNK) * NS + n0 + i) * dInner + e] = h[i];
+            }
+        }
         BARRIER();
         scan_stage(sB, sC, sDt, Bm, Cm, dtRaw, b * len + t0, steps, bcStride, bOff, cOff, lt, SSAM_GROUP * SSAM_SPLIT);
         BARRIER();
@@ -283,7 +301,8 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
 
 /*
  * Backward of sum(y * gout) for one (batch, channel): a forward pass stores the state at every
- * chunk start in ckpt ((B, chunks, N, E), E fastest); then, chunk by chunk from the last, the
+ * chunk start in ckpt ((B, chunks, N, E), E fastest), unless ckptReady says a scan_forward with
+ * the same inputs already stored them there; then, chunk by chunk from the last, the
  * chunk's states are recomputed into private memory and walked backwards in time.
  * Per-channel results go straight out (du, dDelta, dz); sums over channels (dB, dC) are reduced
  * per token over the work-group in work-group memory and written per group to partBC
@@ -295,7 +314,8 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
                           GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
                           GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL const float *gout,
                           GLOBAL float *ckpt, GLOBAL float *du, GLOBAL float *dDelta, GLOBAL float *dz,
-                          GLOBAL float *partBC, GLOBAL float *partE, int len, int dInner, int softplus) {
+                          GLOBAL float *partBC, GLOBAL float *partE, int len, int dInner, int softplus,
+                          int ckptReady) {
     LOCAL float red[RED_STRIDE * SSAM_GROUP];
     int e = GLOBAL_ID(0);
     int b = GLOBAL_ID(1);
@@ -325,7 +345,7 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
     float gBias = 0.0f;
 
     /* 1. forward over every token, keeping the state at each chunk start */
-    if (active) {
+    if (active && !ckptReady) {
         for (int t = 0; t < len; t++) {
             if (t % SSAM_CHUNK == 0) {
 #pragma unroll

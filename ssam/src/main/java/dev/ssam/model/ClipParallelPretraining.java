@@ -51,7 +51,7 @@ public final class ClipParallelPretraining {
         private Workspace(SsamConfig c, int batch, Backend backend) {
             this.batch = batch;
             boolean perClip = backend instanceof Backend.Cpu;
-            whole = perClip ? null : Pretraining.Workspace.allocate(c, batch);
+            whole = perClip ? null : Pretraining.Workspace.allocate(c, batch, backend);
             int threads = perClip ? Math.min(batch, backend.threads()) : 0;
             workers = perClip ? new Pretraining.Workspace[threads] : null;
             for (int w = 0; w < threads; w++) {

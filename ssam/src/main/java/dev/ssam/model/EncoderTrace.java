@@ -1,5 +1,6 @@
 package dev.ssam.model;
 
+import dev.ssam.runtime.Backend;
 import dev.ssam.runtime.Tensor;
 
 import java.util.ArrayList;
@@ -25,8 +26,16 @@ public record EncoderTrace(Tensor seq, List<Tensor> residual, List<Tensor> norme
                            List<Tensor> rstd, List<MixerActivations> mixers, List<Tensor> mixerOut, Tensor finalIn,
                            Tensor finalMean, Tensor finalRstd) {
 
-    /** Buffers for {@code batch} clips under {@code c}. */
+    /** Buffers for {@code batch} clips under {@code c}, saving no scan states. */
     public static EncoderTrace allocate(SsamConfig c, int batch) {
+        return allocate(c, batch, null);
+    }
+
+    /**
+     * Buffers for {@code batch} clips under {@code c}, with the scan states a forward on
+     * {@code backend} saves for the backward where it saves any ({@link MixerActivations#scanStates}).
+     */
+    public static EncoderTrace allocate(SsamConfig c, int batch, Backend backend) {
         int l = c.seqLen();
         int d = c.dModel();
         List<Tensor> residual = new ArrayList<>();
@@ -40,7 +49,7 @@ public record EncoderTrace(Tensor seq, List<Tensor> residual, List<Tensor> norme
             normed.add(Tensor.zeros(batch, l, d));
             mean.add(Tensor.zeros(batch * l));
             rstd.add(Tensor.zeros(batch * l));
-            mixers.add(MixerActivations.allocate(c, batch, l));
+            mixers.add(MixerActivations.allocate(c, batch, l, backend));
             mixerOut.add(Tensor.zeros(batch, l, d));
         }
         return new EncoderTrace(Tensor.zeros(batch, l, d), residual, normed, mean, rstd, mixers, mixerOut,

@@ -53,13 +53,15 @@ final class MixerBackward {
      * mixer input {@code h} (B, L, D) into {@code gh}.
      *
      * @param h    (B, L, D) the mixer input of the forward pass
-     * @param act  the forward intermediates
+     * @param act  the forward intermediates (with scan states saved, the scan backward reads them
+     *             instead of recomputing them)
      * @param gout (B, L, D) gradient of the mixer output
      */
     void backward(Backend backend, BlockParams p, Tensor h, MixerActivations act, Tensor gout, BlockParams g, Tensor gh) {
         Matmul.linearBackward(backend, act.y(), p.outProj(), gout, gy, g.outProj(), null);
-        SelectiveScan.backward(backend, act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(), act.z(), p.dtProjB(),
-                true, gy, new SelectiveScan.Grads(gxc, gdt, ga, gbm, gcm, g.d(), gz, g.dtProjB()));
+        SelectiveScan.backward(backend, new SelectiveScan.Inputs(act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(),
+                act.z(), p.dtProjB(), true), gy, new SelectiveScan.Grads(gxc, gdt, ga, gbm, gcm, g.d(), gz, g.dtProjB()),
+                act.scanStates());
         // A = -exp(A_log)  =>  dA_log = dA * A.
         Elementwise.mul(backend, ga, act.a(), g.aLog());
         Matmul.linearBackward(backend, act.dtRaw(), p.dtProjW(), gdt, gdtRaw, g.dtProjW(), null);

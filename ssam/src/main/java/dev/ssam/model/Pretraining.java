@@ -88,12 +88,12 @@ public final class Pretraining {
         final Tensor patches;   // (B, P, Q) the input's patches (the encoder's, left by its patch embedding)
         final Tensor row0;      // (B, Q) the class-token row of predAll, dropped; zero in backward
 
-        private Workspace(SsamConfig c, int batch) {
+        private Workspace(SsamConfig c, int batch, Backend backend) {
             int l = c.seqLen();
             int d = c.dModel();
             int pn = c.numPatches();
             int q = c.patchDim();
-            trace = EncoderTrace.allocate(c, batch);
+            trace = EncoderTrace.allocate(c, batch, backend);
             mixer = new MixerBackward(c, batch);
             head1 = Tensor.zeros(batch, l, d);
             head1Act = Tensor.zeros(batch, l, d);
@@ -114,10 +114,20 @@ public final class Pretraining {
             row0 = Tensor.zeros(batch, q);
         }
 
-        /** Buffers for {@code batch} clips of model {@code c}. */
+        /** Buffers for {@code batch} clips of model {@code c}, for any backend (the scan states are recomputed). */
         public static Workspace allocate(SsamConfig c, int batch) {
+            return allocate(c, batch, null);
+        }
+
+        /**
+         * Buffers for {@code batch} clips of model {@code c} on {@code backend}: where its forward
+         * saves the selective scan's states for the backward (GPU backends), room for them
+         * ({@link MixerActivations#scanStates}), which spares each block's scan backward a pass over
+         * every token. Use the workspace on that backend only.
+         */
+        public static Workspace allocate(SsamConfig c, int batch, Backend backend) {
             Shapes.requirePositive("Pretraining.Workspace", "batch", batch);
-            return new Workspace(c, batch);
+            return new Workspace(c, batch, backend);
         }
 
         /** Clips per step. */

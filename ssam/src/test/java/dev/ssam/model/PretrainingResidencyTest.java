@@ -43,7 +43,7 @@ class PretrainingResidencyTest {
         SsamParams grads = SsamParams.zeros(c);
         SsamParams m = SsamParams.zeros(c);
         SsamParams v = SsamParams.zeros(c);
-        Pretraining.Workspace ws = Pretraining.Workspace.allocate(c, BATCH);
+        Pretraining.Workspace ws = Pretraining.Workspace.allocate(c, BATCH, backend);   // GPU: scan states kept
         Tensor x = Tensor.zeros(BATCH, c.frames(), c.melBins());
         Tensor mask = Tensor.zeros(BATCH, c.numPatches());
         GpuContext gpu = backend instanceof Backend.Gpu g ? g.context() : null;

@@ -17,7 +17,8 @@ import dev.ssam.runtime.gpu.KernelSource;
  *
  * <p>Forward: one work-item per (batch, channel), {@value #GROUP} channels of one batch per
  * work-group sharing each chunk of B and C rows in work-group memory. Backward: the same
- * mapping; a forward pass checkpoints the state every {@link #CHUNK} tokens, each chunk is recomputed in
+ * mapping; a forward pass checkpoints the state every {@link #CHUNK} tokens (unless the forward
+ * saved those states: {@link SelectiveScan#savedStatesShape}), each chunk is recomputed in
  * private memory and walked backwards; dB and dC are summed over the group's channels per token
  * in work-group memory, then over groups, and dA, dD, dDeltaBias over batches, each in a fixed
  * order by two small kernels, so results do not depend on scheduling. Arithmetic is float with
@@ -113,20 +114,31 @@ final class ScanGpu {
         }
     }
 
-    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState) {
-        forward(gpu, d, in, out, lastState, split(d), AHEAD);
+    /**
+     * The shape of the states the forward saves for the backward ({@link SelectiveScan#savedStatesShape}):
+     * the state at every chunk start, (B, ceil(L / {@link #CHUNK}), N, E).
+     */
+    static int[] savedStatesShape(Dims d) {
+        return new int[] {d.batch(), (d.len() + CHUNK - 1) / CHUNK, d.dState(), d.dInner()};
+    }
+
+    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, Tensor saved) {
+        forward(gpu, d, in, out, lastState, saved, split(d), AHEAD);
     }
 
     /**
      * The forward with {@code split} work-items per channel (1: {@code scan_forward}; split divides
-     * N), each loading {@code ahead} tokens' inputs at a time.
+     * N), each loading {@code ahead} tokens' inputs at a time; {@code saved} (or null) receives the
+     * states for the backward.
      */
-    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, int split, int ahead) {
+    static void forward(Backend.Gpu gpu, Dims d, Inputs in, Tensor out, Tensor lastState, Tensor saved, int split,
+                        int ahead) {
         requireSplit(d, split, 0, gpu.name());
         try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
             Device g = Device.of(s, in);
             launchForward(s, d, split, ahead, 0, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias, s.out(out),
-                    lastState == null ? null : s.out(lastState), in.deltaSoftplus(), null, null, d.dState(), 0, 0);
+                    lastState == null ? null : s.out(lastState), in.deltaSoftplus(), null, null, d.dState(), 0, 0,
+                    saved == null ? null : s.out(saved));
         }
     }
 
@@ -145,7 +157,7 @@ final class ScanGpu {
             GpuBuffer x = s.in(xdbl);
             int n = d.dState();
             launchForward(s, d, split, ahead, dtRank, s.in(u), null, s.in(A), x, x, s.in(D), s.in(z), s.in(deltaBias),
-                    s.out(out), null, deltaSoftplus, x, s.in(dtW), dtRank + 2 * n, dtRank, dtRank + n);
+                    s.out(out), null, deltaSoftplus, x, s.in(dtW), dtRank + 2 * n, dtRank, dtRank + n, null);
         }
     }
 
@@ -168,15 +180,20 @@ final class ScanGpu {
     private static void launchForward(GpuSession s, Dims d, int split, int ahead, int dtRank, GpuBuffer u,
                                       GpuBuffer delta, GpuBuffer a, GpuBuffer bm, GpuBuffer cm, GpuBuffer dv,
                                       GpuBuffer z, GpuBuffer bias, GpuBuffer y, GpuBuffer last, boolean softplus,
-                                      GpuBuffer dtRaw, GpuBuffer dtW, int bcStride, int bOff, int cOff) {
+                                      GpuBuffer dtRaw, GpuBuffer dtW, int bcStride, int bOff, int cOff,
+                                      GpuBuffer saved) {
         GpuProgram p = s.program(SRC, defines(d, split, ahead) + (dtRank > 0 ? " -DSSAM_DTRANK=" + dtRank : ""));
         long channels = (long) (d.dInner() + GROUP - 1) / GROUP * GROUP;
         s.launch2d(p, split == 1 ? "scan_forward" : "scan_forward_split", channels * split, d.batch(), GROUP * split, 1,
                 u, delta, a, bm, cm, dv, z, bias, y, last, d.len(), d.dInner(), softplus ? 1 : 0, dtRaw, dtW, bcStride,
-                bOff, cOff);
+                bOff, cOff, saved);
     }
 
-    static void backward(Backend.Gpu gpu, Dims d, Inputs in, Tensor gout, Grads grads) {
+    /**
+     * The backward; {@code saved}, when not null, holds the states a forward on the same inputs
+     * saved, so the kernel skips its own forward pass.
+     */
+    static void backward(Backend.Gpu gpu, Dims d, Inputs in, Tensor gout, Grads grads, Tensor saved) {
         requireSupported(d, gpu.name());
         int n = d.dState();
         int groups = (d.dInner() + GROUP - 1) / GROUP;
@@ -185,14 +202,16 @@ final class ScanGpu {
             GpuProgram p = program(s, d);
             Device g = Device.of(s, in);
             GpuBuffer go = s.in(gout);
-            GpuBuffer ckpt = s.alloc((long) d.batch() * chunks * n * d.dInner()); // (B, chunks, N, E)
+            GpuBuffer ckpt = saved != null ? s.in(saved)
+                    : s.alloc((long) d.batch() * chunks * n * d.dInner()); // (B, chunks, N, E)
             GpuBuffer du = out(s, grads.du());
             GpuBuffer dDelta = out(s, grads.dDelta());
             GpuBuffer dz = out(s, grads.dz());
             GpuBuffer partBC = s.alloc((long) d.batch() * d.len() * 2 * n * groups); // (B, L, 2N, groups)
             GpuBuffer partE = s.alloc((long) d.batch() * d.dInner() * (n + 2)); // (B, E, N + 2)
             s.launch2d(p, "scan_backward", d.dInner(), d.batch(), GROUP, 1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z,
-                    g.bias, go, ckpt, du, dDelta, dz, partBC, partE, d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0);
+                    g.bias, go, ckpt, du, dDelta, dz, partBC, partE, d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0,
+                    saved != null ? 1 : 0);
             if (grads.dB() != null || grads.dC() != null) {
                 GpuBuffer db = out(s, grads.dB());
                 GpuBuffer dc = out(s, grads.dC());

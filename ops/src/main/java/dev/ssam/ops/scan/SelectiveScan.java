@@ -36,8 +36,10 @@ import dev.ssam.runtime.Tensor;
  * <p>Backward: for {@code loss = sum(y * gout)} it writes the gradient of every input whose
  * {@link Grads} entry is non-null, OVERWRITING it. {@code dDelta} is the gradient with respect to
  * the raw {@code delta} argument (through the bias add and the softplus), so {@code dDeltaBias}
- * is its sum over batch and tokens. The forward is recomputed inside backward; nothing is saved
- * between the calls.
+ * is its sum over batch and tokens. The forward's states are recomputed inside backward, except
+ * that a GPU forward can save the state at every chunk start for the backward of the same inputs
+ * ({@link #savedStatesShape}: the backward then skips its own forward pass; Ref and Cpu save
+ * nothing and always recompute).
  *
  * <p>Implementations: {@code ScanRef} (scalar, computes in double: the oracle) and
  * {@code ScanCpu}/{@code ScanCpuBackward} (Vector API across channels). The Cpu exp is a
@@ -136,11 +138,39 @@ public final class SelectiveScan {
      * overwritten; no input is modified.
      */
     public static void forward(Backend backend, Inputs in, Tensor out, Tensor lastState) {
+        forward(backend, in, out, lastState, null);
+    }
+
+    /**
+     * The shape of the states a forward on {@code backend} can save for the backward of the same
+     * inputs, or null where it saves none (Ref, Cpu): on a GPU the state at every chunk start,
+     * {@code (B, ceil(L / chunk), N, E)}, E fastest, chunk being {@code ssam.gpu.scanChunk} (16),
+     * which spares the backward a pass over every token (for SSAM-Tiny at batch 256 a block's states
+     * are 226 MB, kept from the forward to the backward).
+     */
+    public static int[] savedStatesShape(Backend backend, Dims dims) {
+        return switch (backend) {
+            case Backend.Ref r -> null;
+            case Backend.Cpu c -> null;
+            case Backend.Gpu g -> ScanGpu.savedStatesShape(dims);
+        };
+    }
+
+    /**
+     * {@link #forward(Backend, Inputs, Tensor, Tensor)} that also writes {@code savedStates} (null,
+     * or of {@link #savedStatesShape} on this backend) for {@link #backward(Backend, Inputs, Tensor,
+     * Grads, Tensor)} of the same inputs.
+     */
+    public static void forward(Backend backend, Inputs in, Tensor out, Tensor lastState, Tensor savedStates) {
         Dims dims = check(in, out, lastState);
+        if (checkSaved(backend, dims, savedStates, in)) {
+            Shapes.requireDistinct(OP, "savedStates", savedStates, "out", out);
+            Shapes.requireDistinct(OP, "savedStates", savedStates, "lastState", lastState);
+        }
         switch (backend) {
             case Backend.Ref r -> ScanRef.forward(dims, in, out, lastState);
             case Backend.Cpu c -> ScanCpu.forward(c, dims, in, out, lastState);
-            case Backend.Gpu g -> ScanGpu.forward(g, dims, in, out, lastState);
+            case Backend.Gpu g -> ScanGpu.forward(g, dims, in, out, lastState, savedStates);
         }
     }
 
@@ -192,11 +222,31 @@ public final class SelectiveScan {
      * {@code grads} (overwritten). {@code gout}: (B, L, E).
      */
     public static void backward(Backend backend, Inputs in, Tensor gout, Grads grads) {
+        backward(backend, in, gout, grads, null);
+    }
+
+    /**
+     * {@link #backward(Backend, Inputs, Tensor, Grads)} reading the states a forward on the same
+     * backend saved for these same inputs ({@code savedStates}, or null to recompute them). States
+     * saved from other inputs give wrong gradients: the caller keeps them together.
+     */
+    public static void backward(Backend backend, Inputs in, Tensor gout, Grads grads, Tensor savedStates) {
         Dims dims = checkBackward(in, gout, grads);
+        if (checkSaved(backend, dims, savedStates, in)) {
+            Shapes.requireDistinct(OP, "savedStates", savedStates, "gout", gout);
+            String[] names = {"du", "dDelta", "dA", "dB", "dC", "dD", "dz", "dDeltaBias"};
+            Tensor[] gs = {grads.du(), grads.dDelta(), grads.dA(), grads.dB(), grads.dC(), grads.dD(), grads.dz(),
+                    grads.dDeltaBias()};
+            for (int i = 0; i < gs.length; i++) {
+                if (gs[i] != null) {
+                    Shapes.requireDistinct(OP, names[i], gs[i], "savedStates", savedStates);
+                }
+            }
+        }
         switch (backend) {
             case Backend.Ref r -> ScanRef.backward(dims, in, gout, grads);
             case Backend.Cpu c -> ScanCpuBackward.backward(c, dims, in, gout, grads);
-            case Backend.Gpu g -> ScanGpu.backward(g, dims, in, gout, grads);
+            case Backend.Gpu g -> ScanGpu.backward(g, dims, in, gout, grads, savedStates);
         }
     }
 
@@ -254,6 +304,24 @@ public final class SelectiveScan {
             }
         }
         return d;
+    }
+
+    /**
+     * Validates {@code saved}: null, or of {@link #savedStatesShape} on {@code backend} and distinct
+     * from the inputs; returns whether it is given.
+     */
+    private static boolean checkSaved(Backend backend, Dims d, Tensor saved, Inputs in) {
+        if (saved == null) {
+            return false;
+        }
+        int[] shape = savedStatesShape(backend, d);
+        if (shape == null) {
+            throw new IllegalArgumentException(OP + ": savedStates is " + saved.shapeString() + ", but the "
+                    + backend.name() + " backend saves no states (it recomputes them); pass null");
+        }
+        Shapes.require(OP, "savedStates", saved, Shapes.names("batch", "chunks", "dState", "dInner"), shape);
+        requireDistinctFromInputs("savedStates", saved, in, null);
+        return true;
     }
 
     private static Dims checkInputs(Inputs in) {

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,15 +97,77 @@ class SelectiveScanTest {
                 }
                 Inputs in = c.inputs(SEED + 31L * c.hashCode() + 7L * split + ahead);
                 assertForwardMatchesRef(c + " split " + split + " ahead " + ahead, b, c, in, (out, state) ->
-                        ScanGpu.forward(gpu, SelectiveScan.check(in, out, state), in, out, state, split, ahead));
+                        ScanGpu.forward(gpu, SelectiveScan.check(in, out, state), in, out, state, null, split, ahead));
                 ran++;
             }
         }
         assertTrue(ran >= 40, "variant cases run: " + ran);
         SelectiveScan.Dims odd = new SelectiveScan.Dims(1, 1, 1, 24);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ScanGpu.forward(gpu, odd, null, null, null, 5, 1));
+                () -> ScanGpu.forward(gpu, odd, null, null, null, null, 5, 1));
         assertTrue(e.getMessage().contains("5 work-items per channel do not divide dState 24"), e.getMessage());
+    }
+
+    /**
+     * The states a GPU forward saves (the plain and the split kernel, prefilled with NaN so an
+     * unwritten entry would show) give a backward that skips its own forward pass bitwise the
+     * gradients of one that recomputes them, on every parity case; the forward's outputs are
+     * unchanged by saving.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gpus")
+    void savedStatesGiveTheRecomputedGradientsOnGpus(BackendUnderTest b) {
+        Backend.Gpu gpu = (Backend.Gpu) b.backend();
+        int ran = 0;
+        for (ScanCase c : ScanCase.parityCases()) {
+            for (int split : new int[] {1, 4}) {
+                if (c.dState() % split != 0) {
+                    continue;
+                }
+                Inputs in = c.inputs(SEED + 13L * c.hashCode() + split);
+                Tensor gout = c.gout(SEED - 5L * c.hashCode());
+                SelectiveScan.Dims d = new SelectiveScan.Dims(c.batch(), c.len(), c.dInner(), c.dState());
+                Tensor saved = Tensor.zeros(SelectiveScan.savedStatesShape(gpu, d));
+                saved.fill(Float.NaN);
+                Tensor out = Tensor.zeros(c.batch(), c.len(), c.dInner());
+                Tensor plainOut = Tensor.zeros(c.batch(), c.len(), c.dInner());
+                ScanGpu.forward(gpu, d, in, out, null, saved, split, ScanGpu.AHEAD);
+                ScanGpu.forward(gpu, d, in, plainOut, null, null, split, ScanGpu.AHEAD);
+                TensorCompare.assertBitwiseEqual(c + " split " + split + " out", plainOut, out);
+
+                Grads recomputed = Grads.like(in);
+                SelectiveScan.backward(gpu, in, gout, recomputed);
+                Grads fromSaved = Grads.like(in);
+                SelectiveScan.backward(gpu, in, gout, fromSaved, saved);
+                Tensor[] e = new ScanCase.GuardedGrads(recomputed, new GuardedTensor[0]).tensors();
+                Tensor[] a = new ScanCase.GuardedGrads(fromSaved, new GuardedTensor[0]).tensors();
+                for (int k = 0; k < a.length; k++) {
+                    if (e[k] != null) {
+                        TensorCompare.assertBitwiseEqual(c + " split " + split + " " + ScanCase.GuardedGrads.NAMES[k],
+                                e[k], a[k]);
+                    }
+                }
+                ran++;
+            }
+        }
+        assertTrue(ran >= 10, "cases run: " + ran);
+    }
+
+    @Test
+    void savedStatesAreCheckedByShapeAndBackend() {
+        ScanCase c = ScanCase.full(2, 9, 7, 5);
+        Inputs in = c.inputs(SEED);
+        SelectiveScan.Dims d = new SelectiveScan.Dims(2, 9, 7, 5);
+        assertNull(SelectiveScan.savedStatesShape(Backend.ref(), d));
+        assertNull(SelectiveScan.savedStatesShape(CPU, d));
+        Tensor out = Tensor.zeros(2, 9, 7);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SelectiveScan.forward(CPU, in, out, null, Tensor.zeros(2, 1, 5, 7)));
+        assertEquals("selectiveScan: savedStates is [2, 1, 5, 7], but the cpu backend saves no states (it recomputes "
+                + "them); pass null", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SelectiveScan.backward(Backend.ref(), in, c.gout(SEED), Grads.like(in), Tensor.zeros(1)));
+        assertTrue(e.getMessage().startsWith("selectiveScan: savedStates is [1], but the ref backend"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} {1}")
