@@ -1,7 +1,7 @@
 package dev.ssam.runtime.cuda;
 
+import dev.ssam.runtime.gpu.BlockRead;
 import dev.ssam.runtime.gpu.HostBlocks;
-import dev.ssam.runtime.gpu.HostCopy;
 import dev.ssam.runtime.gpu.PendingRead;
 
 import java.lang.foreign.MemorySegment;
@@ -66,39 +66,22 @@ final class CuDownloads {
         return e != null ? e : driver.createEvent(op);
     }
 
-    /** Keeps {@code block} and {@code done} for reuse. */
-    private void release(MemorySegment block, MemorySegment done) {
-        blocks.give(block);
-        freeEvents.add(done);
-    }
-
-    /** One queued copy into {@code block}, complete once {@code done} is reached. */
-    private final class Pending implements PendingRead {
-        private final MemorySegment block;
+    /** One queued copy into {@code block}, complete once {@code done} is reached (then kept for reuse). */
+    private final class Pending extends BlockRead {
         private final MemorySegment done;
-        private final int len;
         private final String op;
 
         Pending(MemorySegment block, MemorySegment done, int len, String op) {
-            this.block = block;
+            super(blocks, block, len);
             this.done = done;
-            this.len = len;
             this.op = op;
         }
 
         @Override
-        public void finish(float[] dst, int dstOff) {
+        protected void awaitCopy() {
             ctx.bind();
             driver.synchronizeEvent(done, op);
-            HostCopy.toHeap(block, dst, dstOff, len);
-            release(block, done);
-        }
-
-        @Override
-        public void discard() {
-            ctx.bind();
-            driver.synchronizeEvent(done, op);
-            release(block, done);
+            freeEvents.add(done);
         }
     }
 }

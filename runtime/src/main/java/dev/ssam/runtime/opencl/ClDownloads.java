@@ -1,7 +1,7 @@
 package dev.ssam.runtime.opencl;
 
+import dev.ssam.runtime.gpu.BlockRead;
 import dev.ssam.runtime.gpu.HostBlocks;
-import dev.ssam.runtime.gpu.HostCopy;
 import dev.ssam.runtime.gpu.PendingRead;
 
 import java.lang.foreign.Arena;
@@ -48,34 +48,19 @@ final class ClDownloads {
         blocks.clear();
     }
 
-    /** One queued copy into {@code block}, complete once {@code done} is reached. */
-    private final class Pending implements PendingRead {
-        private final MemorySegment block;
+    /** One queued copy into {@code block}, complete once {@code done} is reached (then released). */
+    private final class Pending extends BlockRead {
         private final MemorySegment done;
-        private final int len;
         private final String op;
 
         Pending(MemorySegment block, MemorySegment done, int len, String op) {
-            this.block = block;
+            super(blocks, block, len);
             this.done = done;
-            this.len = len;
             this.op = op;
         }
 
         @Override
-        public void finish(float[] dst, int dstOff) {
-            await();
-            HostCopy.toHeap(block, dst, dstOff, len);
-            blocks.give(block);
-        }
-
-        @Override
-        public void discard() {
-            await();
-            blocks.give(block);
-        }
-
-        private void await() {
+        protected void awaitCopy() {
             api.waitFor(done, op);
             api.releaseEvent(done, op);
         }
