@@ -49,7 +49,11 @@ final class CuDownloads {
         driver.copyDtoH(block, src.ptr + srcOff * Float.BYTES, bytes, copyStream, op);
         driver.recordEvent(done, copyStream, op);
         freeEvents.add(after);   // the wait queued on the copy stream keeps the point recorded, not the event
-        return new Pending(block, done, len, op);
+        return new BlockRead(blocks, block, len, () -> {
+            ctx.bind();
+            driver.synchronizeEvent(done, op);
+            freeEvents.add(done);   // reached: free to record again
+        });
     }
 
     /** Frees the kept blocks and events (the copy stream stays). */
@@ -64,24 +68,5 @@ final class CuDownloads {
     private MemorySegment event(String op) {
         MemorySegment e = freeEvents.poll();
         return e != null ? e : driver.createEvent(op);
-    }
-
-    /** One queued copy into {@code block}, complete once {@code done} is reached (then kept for reuse). */
-    private final class Pending extends BlockRead {
-        private final MemorySegment done;
-        private final String op;
-
-        Pending(MemorySegment block, MemorySegment done, int len, String op) {
-            super(blocks, block, len);
-            this.done = done;
-            this.op = op;
-        }
-
-        @Override
-        protected void awaitCopy() {
-            ctx.bind();
-            driver.synchronizeEvent(done, op);
-            freeEvents.add(done);
-        }
     }
 }

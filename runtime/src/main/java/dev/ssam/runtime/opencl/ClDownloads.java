@@ -40,29 +40,15 @@ final class ClDownloads {
         } finally {
             api.releaseEvent(after, op);   // the queued read holds its own reference
         }
-        return new Pending(block, done, len, op);
+        MemorySegment copied = done;
+        return new BlockRead(blocks, block, len, () -> {
+            api.waitFor(copied, op);
+            api.releaseEvent(copied, op);
+        });
     }
 
     /** Lets the kept blocks go (the copy queue stays). */
     void trim() {
         blocks.clear();
-    }
-
-    /** One queued copy into {@code block}, complete once {@code done} is reached (then released). */
-    private final class Pending extends BlockRead {
-        private final MemorySegment done;
-        private final String op;
-
-        Pending(MemorySegment block, MemorySegment done, int len, String op) {
-            super(blocks, block, len);
-            this.done = done;
-            this.op = op;
-        }
-
-        @Override
-        protected void awaitCopy() {
-            api.waitFor(done, op);
-            api.releaseEvent(done, op);
-        }
     }
 }

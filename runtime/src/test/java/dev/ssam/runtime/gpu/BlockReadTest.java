@@ -18,12 +18,7 @@ class BlockReadTest {
     private final HostBlocks blocks = new HostBlocks(arena::allocate, b -> events.add("freed"));
 
     private BlockRead read(MemorySegment block, int len) {
-        return new BlockRead(blocks, block, len) {
-            @Override
-            protected void awaitCopy() {
-                events.add("waited with " + blocks.kept() + " kept");
-            }
-        };
+        return new BlockRead(blocks, block, len, () -> events.add("waited with " + blocks.kept() + " kept"));
     }
 
     @Test
