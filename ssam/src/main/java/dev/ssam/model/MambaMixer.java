@@ -31,8 +31,8 @@ public final class MambaMixer {
      * in {@code act} (allocated for the same B and L) when {@code forBackward}. Without it (inference)
      * on a backend that fuses the scan's projection ({@link SelectiveScan#fusesProjection}: the GPU
      * backends), the scan reads x_proj's output as it is ({@link SelectiveScan#forwardProjected}) and
-     * act's dtRaw, bc, bm, cm and dt are not written; with {@code forBackward} the scan also saves its
-     * states into act's scanStates where act has them. With {@code accumulate} the output is added
+     * act's dtRaw, bc, bm, cm and dt are not written; otherwise the scan also saves its states into
+     * act's scanStates where act has them for this backend. With {@code accumulate} the output is added
      * into what {@code out} holds ({@code out += y W_out^T}, one GEMM: a block's output straight into
      * the residual stream) instead of overwriting it.
      */
@@ -53,7 +53,7 @@ public final class MambaMixer {
             Elementwise.split(backend, act.bc(), act.bm(), act.cm());
             Matmul.linear(backend, act.dtRaw(), p.dtProjW(), null, act.dt());
             SelectiveScan.forward(backend, new SelectiveScan.Inputs(act.xc(), act.dt(), act.a(), act.bm(), act.cm(),
-                    p.d(), act.z(), p.dtProjB(), true), act.y(), null, forBackward ? act.scanStates() : null);
+                    p.d(), act.z(), p.dtProjB(), true), act.y(), null, act.scanStatesFor(backend));
         }
         if (accumulate) {
             Matmul.linearAccumulate(backend, act.y(), p.outProj(), out);

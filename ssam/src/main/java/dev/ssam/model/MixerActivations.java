@@ -49,6 +49,19 @@ public record MixerActivations(Tensor x, Tensor z, Tensor xc, Tensor xdbl, Tenso
                 Tensor.zeros(batch, len, e), states == null ? null : Tensor.zeros(states));
     }
 
+    /**
+     * {@link #scanStates} where {@code backend}'s forward saves states of their shape, else null
+     * (buffers made for a GPU used on the host backends simply recompute the states).
+     */
+    public Tensor scanStatesFor(Backend backend) {
+        if (scanStates == null) {
+            return null;
+        }
+        int[] shape = SelectiveScan.savedStatesShape(backend,
+                new SelectiveScan.Dims(x.dim(0), x.dim(1), x.dim(2), a.dim(1)));
+        return shape != null && scanStates.hasShape(shape) ? scanStates : null;
+    }
+
     /** Number of sequences these buffers hold. */
     public int batch() {
         return x.dim(0);

@@ -61,7 +61,7 @@ final class MixerBackward {
         Matmul.linearBackward(backend, act.y(), p.outProj(), gout, gy, g.outProj(), null);
         SelectiveScan.backward(backend, new SelectiveScan.Inputs(act.xc(), act.dt(), act.a(), act.bm(), act.cm(), p.d(),
                 act.z(), p.dtProjB(), true), gy, new SelectiveScan.Grads(gxc, gdt, ga, gbm, gcm, g.d(), gz, g.dtProjB()),
-                act.scanStates());
+                act.scanStatesFor(backend));
         // A = -exp(A_log)  =>  dA_log = dA * A.
         Elementwise.mul(backend, ga, act.a(), g.aLog());
         Matmul.linearBackward(backend, act.dtRaw(), p.dtProjW(), gdt, gdtRaw, g.dtProjW(), null);

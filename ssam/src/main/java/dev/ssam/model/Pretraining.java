@@ -22,10 +22,12 @@ import dev.ssam.runtime.Tensor;
  *          | mean over masked patches of the per-patch MSE     ({@link Loss#MASKED})
  * </pre>
  * Activations are saved, not recomputed: {@link EncoderTrace} holds about
- * {@code depth (4 L D + 5 L E + L (R + 2N))} floats per clip (SSAM-Tiny: about 45 MB per clip).
+ * {@code depth (4 L D + 5 L E + L (R + 2N))} floats per clip (SSAM-Tiny: about 45 MB per clip), and
+ * on a GPU the selective scan's states at every 16th token, {@code depth ceil(L / 16) N E} floats
+ * (SSAM-Tiny: about 10.6 MB per clip more).
  *
  * <pre>{@code
- * Pretraining.Workspace ws = Pretraining.Workspace.allocate(p.config(), 8);
+ * Pretraining.Workspace ws = Pretraining.Workspace.allocate(p.config(), 8, backend);
  * SsamParams grads = SsamParams.zeros(p.config());
  * Pretraining.Result r = Pretraining.lossAndGradients(backend, p, x, mask, Pretraining.Options.OFFICIAL, grads, ws);
  * }</pre>

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,11 +40,16 @@ class PretrainingResidencyTest {
     }
 
     private static Run train(Backend backend, SsamConfig c) {
+        return train(backend, c, backend);
+    }
+
+    /** {@code STEPS} training steps on {@code backend} with a workspace made for {@code madeFor}. */
+    private static Run train(Backend backend, SsamConfig c, Backend madeFor) {
         SsamParams p = SsamInit.init(c, 0L);
         SsamParams grads = SsamParams.zeros(c);
         SsamParams m = SsamParams.zeros(c);
         SsamParams v = SsamParams.zeros(c);
-        Pretraining.Workspace ws = Pretraining.Workspace.allocate(c, BATCH, backend);   // GPU: scan states kept
+        Pretraining.Workspace ws = Pretraining.Workspace.allocate(c, BATCH, madeFor);   // GPU: scan states kept
         Tensor x = Tensor.zeros(BATCH, c.frames(), c.melBins());
         Tensor mask = Tensor.zeros(BATCH, c.numPatches());
         GpuContext gpu = backend instanceof Backend.Gpu g ? g.context() : null;
@@ -96,6 +102,16 @@ class PretrainingResidencyTest {
                 "step 0 uploads the weights: " + device.stats().get(0));
         TensorCompare.assertClose("losses opencl vs cpu", Tensor.of(toFloat(cpu.losses()), STEPS),
                 Tensor.of(toFloat(device.losses()), STEPS), Tolerance.GPU_VS_REF);
+    }
+
+    /** A workspace made for the GPU (with room for the scan states) works on the cpu, which recomputes them. */
+    @Test
+    void aGpuWorkspaceOnTheCpuRecomputesTheScanStates() {
+        Backend gpu = GoldenAssume.opencl();
+        SsamConfig c = SsamConfig.micro();
+        try (Backend b = Backend.cpu(2)) {
+            assertArrayEquals(train(b, c, b).losses(), train(b, c, gpu).losses());
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ssam.ops.scan;
 
 import dev.ssam.ops.BackendUnderTest;
+import dev.ssam.ops.elementwise.Elementwise;
 import dev.ssam.ops.scan.SelectiveScan.Grads;
 import dev.ssam.ops.scan.SelectiveScan.Inputs;
 import dev.ssam.runtime.Backend;
@@ -109,8 +110,8 @@ class SelectiveScanTest {
     }
 
     /**
-     * The states a GPU forward saves (the plain and the split kernel, prefilled with NaN so an
-     * unwritten entry would show) give a backward that skips its own forward pass bitwise the
+     * The states a GPU forward saves (the plain and the split kernel, their device copy prefilled
+     * with NaN so an unwritten entry would show) give a backward that skips its own forward pass bitwise the
      * gradients of one that recomputes them, on every parity case; the forward's outputs are
      * unchanged by saving.
      */
@@ -128,7 +129,7 @@ class SelectiveScanTest {
                 Tensor gout = c.gout(SEED - 5L * c.hashCode());
                 SelectiveScan.Dims d = new SelectiveScan.Dims(c.batch(), c.len(), c.dInner(), c.dState());
                 Tensor saved = Tensor.zeros(SelectiveScan.savedStatesShape(gpu, d));
-                saved.fill(Float.NaN);
+                Elementwise.fill(gpu, saved, Float.NaN);   // on the device: the forward's output does not upload
                 Tensor out = Tensor.zeros(c.batch(), c.len(), c.dInner());
                 Tensor plainOut = Tensor.zeros(c.batch(), c.len(), c.dInner());
                 ScanGpu.forward(gpu, d, in, out, null, saved, split, ScanGpu.AHEAD);
@@ -151,6 +152,13 @@ class SelectiveScanTest {
             }
         }
         assertTrue(ran >= 10, "cases run: " + ran);
+        ScanCase c = ScanCase.full(2, 9, 7, 5);
+        Inputs in = c.inputs(SEED);
+        int chunks = SelectiveScan.savedStatesShape(gpu, new SelectiveScan.Dims(2, 9, 7, 5))[1];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SelectiveScan.forward(gpu, in,
+                Tensor.zeros(2, 9, 7), null, Tensor.zeros(2, chunks + 1, 5, 7)));
+        assertEquals("selectiveScan: savedStates is [2, " + (chunks + 1) + ", 5, 7], expected [batch=2, chunks=" + chunks
+                + ", dState=5, dInner=7]", e.getMessage());
     }
 
     @Test
