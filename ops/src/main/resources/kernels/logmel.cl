@@ -34,6 +34,14 @@ DEVICE void logmel_dot2(float a, float b, float *s, float *err) {
     *err += pe + se;
 }
 
+/* Knuth's TwoSum: *s + *e == a + b exactly, *s the rounded sum. */
+DEVICE void logmel_two_sum(float a, float b, float *s, float *e) {
+    float t = a + b;
+    float bb = t - a;
+    *e = (a - (t - bb)) + (b - bb);
+    *s = t;
+}
+
 /*
  * Twiddle tables in work-group memory are padded by one float every 32 (TW_PAD), so the gather
  * tw[k n mod N_FFT] of a warp's 32 bins meets about 2.3 lanes per bank on average instead of 3.2
@@ -45,13 +53,22 @@ DEVICE void logmel_dot2(float a, float b, float *s, float *err) {
 /*
  * One work-group of FRAME_GROUP per frame row (w T + f), grid (W T FRAME_GROUP): the windowed frame
  * and the twiddle tables in work-group memory; work-item k < NFREQ its DFT bin's power |X_k|^2 (a
- * direct, compensated sum over the N_FFT samples, twiddles indexed by k n mod N_FFT); work-item
- * m < NMEL the mel band and its log.
+ * direct, compensated sum, twiddles indexed by k n mod N_FFT); work-item m < NMEL the mel band and
+ * its log. The frame is real, so samples n and N_FFT - n share their twiddles (cos equal, sin
+ * opposite): with e_n = x_n + x_{N-n} and o_n = x_n - x_{N-n} (n = 1 .. N/2 - 1),
+ *   Re X_k = x_0 + (-1)^k x_{N/2} + sum_n e_n cos(2 pi k n / N),   Im X_k = -sum_n o_n sin(2 pi k n / N),
+ * half the terms of the plain sum. e_n and o_n are kept exactly, as a float and its rounding error
+ * (TwoSum); the main parts go through the compensated sum and the tiny error parts' products are
+ * added to its error term, so the sum stays about as accurate as the plain compensated one.
  */
 KERNEL void logmel_frames(GLOBAL const float *seg, GLOBAL const float *realFrames, GLOBAL const float *hann,
                           GLOBAL const float *twiddle, GLOBAL const float *fb, GLOBAL float *out, int rows,
                           int framesPerWindow, int segLen, float logOffset) {
     LOCAL float xs[NFFT];
+    LOCAL float eh[NFFT / 2];
+    LOCAL float el[NFFT / 2];
+    LOCAL float oh[NFFT / 2];
+    LOCAL float ol[NFFT / 2];
     LOCAL float pw[NFREQ];
     LOCAL float tc[TW_LEN];
     LOCAL float tsn[TW_LEN];
@@ -68,19 +85,38 @@ KERNEL void logmel_frames(GLOBAL const float *seg, GLOBAL const float *realFrame
         }
     }
     BARRIER();
+    if (real && lt > 0 && lt < NFFT / 2) {
+        float a = xs[lt];
+        float b = xs[NFFT - lt];
+        float hi;
+        float lo;
+        logmel_two_sum(a, b, &hi, &lo);
+        eh[lt] = hi;
+        el[lt] = lo;
+        logmel_two_sum(a, -b, &hi, &lo);
+        oh[lt] = hi;
+        ol[lt] = lo;
+    }
+    BARRIER();
     if (real && lt < NFREQ) {
         float re = 0.0f;
         float reErr = 0.0f;
         float im = 0.0f;
         float imErr = 0.0f;
+        logmel_dot2(xs[0], 1.0f, &re, &reErr);
+        logmel_dot2(xs[NFFT / 2], (lt & 1) != 0 ? -1.0f : 1.0f, &re, &reErr);
         int j = 0;
-        for (int n = 0; n < NFFT; n++) {
-            logmel_dot2(xs[n], tc[TW_PAD(j)], &re, &reErr);
-            logmel_dot2(xs[n], tsn[TW_PAD(j)], &im, &imErr);
-            j += lt;
+        for (int n = 1; n < NFFT / 2; n++) {
+            j += lt;   /* k n mod N_FFT */
             if (j >= NFFT) {
                 j -= NFFT;
             }
+            float c = tc[TW_PAD(j)];
+            float sn = tsn[TW_PAD(j)];
+            logmel_dot2(eh[n], c, &re, &reErr);
+            reErr = fmaf(el[n], c, reErr);
+            logmel_dot2(oh[n], sn, &im, &imErr);
+            imErr = fmaf(ol[n], sn, imErr);
         }
         re += reErr;
         im += imErr;

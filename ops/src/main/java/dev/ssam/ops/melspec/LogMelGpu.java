@@ -14,7 +14,8 @@ import java.util.List;
  * {@link LogMel#windows} on a GPU device ({@code kernels/logmel.cl}). The host only gathers, per
  * window, the reflect-padded samples its frames read (one copy of the audio, about 1.6% more than
  * the clip); the device windows each frame, takes its 201 DFT bins as direct sums over the 400
- * samples (compensated float sums, about twice float precision) with tabled twiddles, applies the
+ * samples (compensated float sums, about twice float precision, over 199 folded pairs of samples:
+ * x_n and x_{400-n} share their twiddles) with tabled twiddles, applies the
  * mel filterbank and the log, writes zeros for padding frames, then normalises each clip over its
  * frames. The host reference takes a float FFT and sums power and mels in double; on normalised
  * values the two differ by at most 4e-5 on the tests' clips (the FFT's rounding), within
