@@ -86,14 +86,36 @@ DEVICE void scan_stage(LOCAL_PTR float *sB, LOCAL_PTR float *sC, LOCAL_PTR float
 /*
  * The raw step of staged token k for the group's channel c: sum_r dtRaw[k, r] dtW[e, r], r in order;
  * the group's rows of dtW sit in sW channel-fastest (sW[r SSAM_GROUP + c]), so a warp reads distinct banks.
+ * A rank that is a multiple of 4 reads the token's row of sDt (the same for the whole group) four
+ * floats at a time.
  */
 DEVICE float scan_dt(LOCAL_PTR float *sDt, LOCAL_PTR float *sW, int k, int c) {
     float s = 0.0f;
+#if SSAM_DTRANK % 4 == 0
+#pragma unroll
+    for (int r = 0; r < SSAM_DTRANK; r += 4) {
+        float4 q = LOAD4(sDt, k * SSAM_DTRANK + r);
+        s = fmaf(q.x, sW[r * SSAM_GROUP + c], s);
+        s = fmaf(q.y, sW[(r + 1) * SSAM_GROUP + c], s);
+        s = fmaf(q.z, sW[(r + 2) * SSAM_GROUP + c], s);
+        s = fmaf(q.w, sW[(r + 3) * SSAM_GROUP + c], s);
+    }
+#else
 #pragma unroll
     for (int r = 0; r < SSAM_DTRANK; r++) {
         s = fmaf(sDt[k * SSAM_DTRANK + r], sW[r * SSAM_GROUP + c], s);
     }
+#endif
     return s;
+}
+
+/*
+ * One state of one forward token: *h = exp2(d a) *h + b du (a holds A log2(e)); returns
+ * acc + c *h, the state's term of the output added in state order.
+ */
+DEVICE float scan_state(float *h, float a, float b, float c, float d, float du, float acc) {
+    *h = fmaf(exp2f(d * a), *h, b * du);
+    return fmaf(c, *h, acc);
 }
 
 /* Copies the dtW rows of the group's channels e0 .. e0 + SSAM_GROUP - 1 (those below dInner) into sW. */
@@ -133,9 +155,9 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
                          GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL float *out,
                          GLOBAL float *lastState, int len, int dInner, int softplus, GLOBAL const float *dtRaw,
                          GLOBAL const float *dtW, int bcStride, int bOff, int cOff, GLOBAL float *ckpt) {
-    LOCAL float sB[SSAM_CHUNK * NS];
-    LOCAL float sC[SSAM_CHUNK * NS];
-    LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
+    LOCAL_ALIGN16 float sB[SSAM_CHUNK * NS];
+    LOCAL_ALIGN16 float sC[SSAM_CHUNK * NS];
+    LOCAL_ALIGN16 float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
     LOCAL float sW[SSAM_GROUP * SSAM_DT_SLOTS];
     int e = GLOBAL_ID(0);
     int b = GLOBAL_ID(1);
@@ -177,11 +199,23 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
                     float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, sW, k, THREAD_ID(0)) : pd[j], bias, softplus);
                     float du = d * uu;
                     float acc = 0.0f;
+#if NS % 4 == 0
+                    /* B and C rows four floats at a time (the same row for the whole group) */
+#pragma unroll
+                    for (int n = 0; n < NS; n += 4) {
+                        float4 bq = LOAD4(sB, k * NS + n);
+                        float4 cq = LOAD4(sC, k * NS + n);
+                        acc = scan_state(&h[n], a[n], bq.x, cq.x, d, du, acc);
+                        acc = scan_state(&h[n + 1], a[n + 1], bq.y, cq.y, d, du, acc);
+                        acc = scan_state(&h[n + 2], a[n + 2], bq.z, cq.z, d, du, acc);
+                        acc = scan_state(&h[n + 3], a[n + 3], bq.w, cq.w, d, du, acc);
+                    }
+#else
 #pragma unroll
                     for (int n = 0; n < NS; n++) {
-                        h[n] = fmaf(exp2f(d * a[n]), h[n], sB[k * NS + n] * du);
-                        acc = fmaf(sC[k * NS + n], h[n], acc);
+                        acc = scan_state(&h[n], a[n], sB[k * NS + n], sC[k * NS + n], d, du, acc);
                     }
+#endif
                     if (Dv != 0) {
                         acc = fmaf(Dv[e], uu, acc);
                     }
@@ -216,7 +250,7 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
                                GLOBAL float *ckpt) {
     LOCAL float sB[SSAM_CHUNK * NS];
     LOCAL float sC[SSAM_CHUNK * NS];
-    LOCAL float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
+    LOCAL_ALIGN16 float sDt[SSAM_CHUNK * SSAM_DT_SLOTS];
     LOCAL float sW[SSAM_GROUP * SSAM_DT_SLOTS];
     LOCAL float parts[SSAM_CHUNK * SSAM_GROUP * SSAM_SPLIT];
     int lt = THREAD_ID(0);
@@ -265,8 +299,7 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
                     float acc = 0.0f;
 #pragma unroll
                     for (int i = 0; i < NPT; i++) {
-                        h[i] = fmaf(exp2f(d * a[i]), h[i], sB[k * NS + n0 + i] * du);
-                        acc = fmaf(sC[k * NS + n0 + i], h[i], acc);
+                        acc = scan_state(&h[i], a[i], sB[k * NS + n0 + i], sC[k * NS + n0 + i], d, du, acc);
                     }
                     parts[k * SSAM_GROUP * SSAM_SPLIT + lt] = acc;
                 }

@@ -43,7 +43,7 @@ final class ScanGpu {
      * Tokens whose inputs (u, delta, z) a forward work-item loads together before stepping through
      * them (SSAM_AHEAD; default 8, 1 is the kernel measured on the H100 in session 4). At the batch
      * sizes of inference a channel per work-item leaves 2 to 5 warps per scheduler, too few to hide a
-     * global load on every token's critical path; 8 puts one load latency on 8 tokens, for 105
+     * global load on every token's critical path; 8 puts one load latency on 8 tokens, for 96
      * registers a work-item instead of 80 (nvcc -Xptxas -v), which still holds a 128-window batch on
      * an H100 in one wave. Not yet measured on a device.
      */
