@@ -65,10 +65,7 @@ KERNEL void logmel_frames(GLOBAL const float *seg, GLOBAL const float *realFrame
                           GLOBAL const float *twiddle, GLOBAL const float *fb, GLOBAL float *out, int rows,
                           int framesPerWindow, int segLen, float logOffset) {
     LOCAL float xs[NFFT];
-    LOCAL float eh[NFFT / 2];
-    LOCAL float el[NFFT / 2];
-    LOCAL float oh[NFFT / 2];
-    LOCAL float ol[NFFT / 2];
+    LOCAL_ALIGN16 float fold[4 * (NFFT / 2)];   /* per n: e_n and its error, o_n and its error */
     LOCAL float pw[NFREQ];
     LOCAL float tc[TW_LEN];
     LOCAL float tsn[TW_LEN];
@@ -91,11 +88,11 @@ KERNEL void logmel_frames(GLOBAL const float *seg, GLOBAL const float *realFrame
         float hi;
         float lo;
         logmel_two_sum(a, b, &hi, &lo);
-        eh[lt] = hi;
-        el[lt] = lo;
+        fold[4 * lt] = hi;
+        fold[4 * lt + 1] = lo;
         logmel_two_sum(a, -b, &hi, &lo);
-        oh[lt] = hi;
-        ol[lt] = lo;
+        fold[4 * lt + 2] = hi;
+        fold[4 * lt + 3] = lo;
     }
     BARRIER();
     if (real && lt < NFREQ) {
@@ -113,10 +110,11 @@ KERNEL void logmel_frames(GLOBAL const float *seg, GLOBAL const float *realFrame
             }
             float c = tc[TW_PAD(j)];
             float sn = tsn[TW_PAD(j)];
-            logmel_dot2(eh[n], c, &re, &reErr);
-            reErr = fmaf(el[n], c, reErr);
-            logmel_dot2(oh[n], sn, &im, &imErr);
-            imErr = fmaf(ol[n], sn, imErr);
+            float4 f = LOAD4(fold, 4 * n);   /* the same n for every bin: one broadcast load */
+            logmel_dot2(f.x, c, &re, &reErr);
+            reErr = fmaf(f.y, c, reErr);
+            logmel_dot2(f.z, sn, &im, &imErr);
+            imErr = fmaf(f.w, sn, imErr);
         }
         re += reErr;
         im += imErr;
