@@ -234,12 +234,10 @@ public final class SelectiveScan {
         Dims dims = checkBackward(in, gout, grads);
         if (checkSaved(backend, dims, savedStates, in)) {
             Shapes.requireDistinct(OP, "savedStates", savedStates, "gout", gout);
-            String[] names = {"du", "dDelta", "dA", "dB", "dC", "dD", "dz", "dDeltaBias"};
-            Tensor[] gs = {grads.du(), grads.dDelta(), grads.dA(), grads.dB(), grads.dC(), grads.dD(), grads.dz(),
-                    grads.dDeltaBias()};
+            Tensor[] gs = gradients(grads);
             for (int i = 0; i < gs.length; i++) {
                 if (gs[i] != null) {
-                    Shapes.requireDistinct(OP, names[i], gs[i], "savedStates", savedStates);
+                    Shapes.requireDistinct(OP, GRAD_NAMES[i], gs[i], "savedStates", savedStates);
                 }
             }
         }
@@ -279,31 +277,37 @@ public final class SelectiveScan {
         if (grads == null) {
             throw new IllegalArgumentException(OP + ": grads is missing (null), expected a Grads record");
         }
-        String[] names = {"du", "dDelta", "dA", "dB", "dC", "dD", "dz", "dDeltaBias"};
         String[] ble = Shapes.names("batch", "len", "dInner");
         String[] bln = Shapes.names("batch", "len", "dState");
         String[] e = Shapes.names("dInner");
         String[][] dimNames = {ble, ble, Shapes.names("dInner", "dState"), bln, bln, e, ble, e};
         Tensor[] ins = {in.u(), in.delta(), in.A(), in.B(), in.C(), in.D(), in.z(), in.deltaBias()};
-        Tensor[] gs = {grads.du(), grads.dDelta(), grads.dA(), grads.dB(), grads.dC(), grads.dD(), grads.dz(),
-                grads.dDeltaBias()};
+        Tensor[] gs = gradients(grads);
         for (int i = 0; i < gs.length; i++) {
             if (gs[i] == null) {
                 continue;
             }
             if (ins[i] == null) {
-                throw new IllegalArgumentException(OP + ": " + names[i] + " is " + gs[i].shapeString()
+                throw new IllegalArgumentException(OP + ": " + GRAD_NAMES[i] + " is " + gs[i].shapeString()
                         + ", expected null because its input is absent (null)");
             }
-            Shapes.require(OP, names[i], gs[i], dimNames[i], ins[i].shape());
-            requireDistinctFromInputs(names[i], gs[i], in, gout);
+            Shapes.require(OP, GRAD_NAMES[i], gs[i], dimNames[i], ins[i].shape());
+            requireDistinctFromInputs(GRAD_NAMES[i], gs[i], in, gout);
             for (int j = 0; j < i; j++) {
                 if (gs[j] != null) {
-                    Shapes.requireDistinct(OP, names[i], gs[i], names[j], gs[j]);
+                    Shapes.requireDistinct(OP, GRAD_NAMES[i], gs[i], GRAD_NAMES[j], gs[j]);
                 }
             }
         }
         return d;
+    }
+
+    /** The names of {@link Grads}' components, in the order of {@link #gradients}. */
+    private static final String[] GRAD_NAMES = {"du", "dDelta", "dA", "dB", "dC", "dD", "dz", "dDeltaBias"};
+
+    /** {@link Grads}' components in their declaration order (nulls included). */
+    private static Tensor[] gradients(Grads g) {
+        return new Tensor[] {g.du(), g.dDelta(), g.dA(), g.dB(), g.dC(), g.dD(), g.dz(), g.dDeltaBias()};
     }
 
     /**
