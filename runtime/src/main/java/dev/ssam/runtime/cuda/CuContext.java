@@ -244,10 +244,6 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
      */
     @Override
     protected PendingRead startRead(CuBuffer src, long srcOff, int len, String op) {
-        if (len == 0) {
-            return PendingRead.NOTHING;
-        }
-        bind();
         PendingRead r = downloads.start(src, srcOff, len, op);
         countDownload((long) len * Float.BYTES);
         return r;

@@ -142,7 +142,7 @@ public abstract class AbstractGpuContext<P extends GpuProgram, B extends GpuBuff
     protected abstract void read(B src, long srcOff, float[] dst, int dstOff, int len, String op);
 
     /**
-     * {@link GpuMemory#startRead}: queues a copy of {@code len} floats of {@code src} from
+     * {@link GpuMemory#startRead}: queues a copy of {@code len > 0} floats of {@code src} from
      * {@code srcOff} to the host after earlier work, on a queue of its own, and returns without
      * waiting (one counted download). Caller holds the lock.
      */

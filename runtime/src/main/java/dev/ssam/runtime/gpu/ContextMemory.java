@@ -55,6 +55,9 @@ public abstract class ContextMemory<B extends GpuBuffer> implements GpuMemory {
 
     @Override
     public final PendingRead startRead(GpuBuffer src, long srcOff, int len) {
+        if (len == 0) {
+            return PendingRead.NOTHING;
+        }
         bind();
         return context.startRead(own(src), srcOff, len, OP);
     }

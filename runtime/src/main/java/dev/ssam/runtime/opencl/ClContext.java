@@ -213,9 +213,6 @@ public final class ClContext extends AbstractGpuContext<ClProgram, ClBuffer> {
      */
     @Override
     protected PendingRead startRead(ClBuffer src, long srcOff, int len, String op) {
-        if (len == 0) {
-            return PendingRead.NOTHING;
-        }
         PendingRead r = downloads.start(src, srcOff, len, op);
         countDownload((long) len * Float.BYTES);
         return r;
