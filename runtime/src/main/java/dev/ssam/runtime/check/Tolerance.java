@@ -21,6 +21,11 @@ public record Tolerance(double atol, double rtol) {
     public static final Tolerance CPU_VS_REF_REDUCTION = new Tolerance(2e-5, 1e-5);
     /** A GPU backend against Ref. */
     public static final Tolerance GPU_VS_REF = new Tolerance(1e-4, 1e-5);
+    /**
+     * A GPU backend's compensated log-mel against a double-precision oracle: measured 7.2e-6 abs on
+     * normalised values (PoCL); the host's float-FFT path is 5.8e-5 off on the same clip.
+     */
+    public static final Tolerance GPU_VS_DOUBLE = new Tolerance(2e-5, 1e-5);
     /** A single op against the official golden tensors. */
     public static final Tolerance OP_VS_GOLDEN = new Tolerance(1e-4, 1e-5);
     /** The log-mel front end against the golden log-mels. */
