@@ -65,7 +65,8 @@ KERNEL void logmel_frames(GLOBAL const float *seg, GLOBAL const float *realFrame
                           GLOBAL const float *twiddle, GLOBAL const float *fb, GLOBAL float *out, int rows,
                           int framesPerWindow, int segLen, float logOffset) {
     LOCAL float xs[NFFT];
-    LOCAL_ALIGN16 float fold[4 * (NFFT / 2)];   /* per n: e_n and its error, o_n and its error */
+    /* per n: e_n and its error, o_n and its error (16-byte aligned: read as one 128-bit load on CUDA) */
+    LOCAL_ALIGN16 float fold[4 * (NFFT / 2)];
     LOCAL float pw[NFREQ];
     LOCAL float tc[TW_LEN];
     LOCAL float tsn[TW_LEN];
@@ -110,11 +111,10 @@ KERNEL void logmel_frames(GLOBAL const float *seg, GLOBAL const float *realFrame
             }
             float c = tc[TW_PAD(j)];
             float sn = tsn[TW_PAD(j)];
-            float4 f = LOAD4(fold, 4 * n);   /* the same n for every bin: one broadcast load */
-            logmel_dot2(f.x, c, &re, &reErr);
-            reErr = fmaf(f.y, c, reErr);
-            logmel_dot2(f.z, sn, &im, &imErr);
-            imErr = fmaf(f.w, sn, imErr);
+            logmel_dot2(fold[4 * n], c, &re, &reErr);
+            reErr = fmaf(fold[4 * n + 1], c, reErr);
+            logmel_dot2(fold[4 * n + 2], sn, &im, &imErr);
+            imErr = fmaf(fold[4 * n + 3], sn, imErr);
         }
         re += reErr;
         im += imErr;

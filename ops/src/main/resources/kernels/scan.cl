@@ -86,26 +86,13 @@ DEVICE void scan_stage(LOCAL_PTR float *sB, LOCAL_PTR float *sC, LOCAL_PTR float
 /*
  * The raw step of staged token k for the group's channel c: sum_r dtRaw[k, r] dtW[e, r], r in order;
  * the group's rows of dtW sit in sW channel-fastest (sW[r SSAM_GROUP + c]), so a warp reads distinct banks.
- * A rank that is a multiple of 4 reads the token's row of sDt (the same for the whole group) four
- * floats at a time.
  */
 DEVICE float scan_dt(LOCAL_PTR float *sDt, LOCAL_PTR float *sW, int k, int c) {
     float s = 0.0f;
-#if SSAM_DTRANK % 4 == 0
-#pragma unroll
-    for (int r = 0; r < SSAM_DTRANK; r += 4) {
-        float4 q = LOAD4(sDt, k * SSAM_DTRANK + r);
-        s = fmaf(q.x, sW[r * SSAM_GROUP + c], s);
-        s = fmaf(q.y, sW[(r + 1) * SSAM_GROUP + c], s);
-        s = fmaf(q.z, sW[(r + 2) * SSAM_GROUP + c], s);
-        s = fmaf(q.w, sW[(r + 3) * SSAM_GROUP + c], s);
-    }
-#else
 #pragma unroll
     for (int r = 0; r < SSAM_DTRANK; r++) {
         s = fmaf(sDt[k * SSAM_DTRANK + r], sW[r * SSAM_GROUP + c], s);
     }
-#endif
     return s;
 }
 
@@ -199,23 +186,10 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
                     float d = scan_step(SSAM_DTRANK > 0 ? scan_dt(sDt, sW, k, THREAD_ID(0)) : pd[j], bias, softplus);
                     float du = d * uu;
                     float acc = 0.0f;
-#if NS % 4 == 0
-                    /* B and C rows four floats at a time (the same row for the whole group) */
-#pragma unroll
-                    for (int n = 0; n < NS; n += 4) {
-                        float4 bq = LOAD4(sB, k * NS + n);
-                        float4 cq = LOAD4(sC, k * NS + n);
-                        acc = scan_state(&h[n], a[n], bq.x, cq.x, d, du, acc);
-                        acc = scan_state(&h[n + 1], a[n + 1], bq.y, cq.y, d, du, acc);
-                        acc = scan_state(&h[n + 2], a[n + 2], bq.z, cq.z, d, du, acc);
-                        acc = scan_state(&h[n + 3], a[n + 3], bq.w, cq.w, d, du, acc);
-                    }
-#else
 #pragma unroll
                     for (int n = 0; n < NS; n++) {
                         acc = scan_state(&h[n], a[n], sB[k * NS + n], sC[k * NS + n], d, du, acc);
                     }
-#endif
                     if (Dv != 0) {
                         acc = fmaf(Dv[e], uu, acc);
                     }

@@ -31,10 +31,9 @@
  *     --prec-div=true --prec-sqrt=true).
  *  9. Compile-time parameters arrive as -D options (e.g. -DSSAM_NSTATE=24) and are listed at
  *     the top of each source.
- * 10. A work-group array read four floats at a time is declared `LOCAL_ALIGN16 float name[SIZE];`
- *     and read with LOAD4(p, i), i a multiple of 4: a float4 whose .x .y .z .w are p[i .. i + 3]
- *     (one 128-bit shared-memory load on CUDA, where an unaligned one would fault). float4 is used
- *     for nothing else.
+ * 10. A work-group array whose elements are read in runs of four from a multiple of 4 (a row of
+ *     B, say, the same for the whole group) is declared `LOCAL_ALIGN16 float name[SIZE];`: 16-byte
+ *     aligned, so the CUDA compiler reads each run with one 128-bit load (it does not otherwise).
  */
 #ifndef SSAM_PORTABLE_H
 #define SSAM_PORTABLE_H
@@ -64,7 +63,6 @@
 #define fminf(a, b) fmin(a, b)
 #define copysignf(a, b) copysign(a, b)
 #define LOCAL_ALIGN16 __local __attribute__((aligned(16)))
-#define LOAD4(p, i) vload4(0, (p) + (i))
 
 #elif defined(__CUDACC_RTC__) || defined(__CUDACC__)
 
@@ -82,7 +80,6 @@
 #define GRID_DIM(d) SSAM_DIM3(gridDim, d)
 #define GLOBAL_ID(d) (BLOCK_ID(d) * BLOCK_DIM(d) + THREAD_ID(d))
 #define LOCAL_ALIGN16 __shared__ __align__(16)
-#define LOAD4(p, i) (*(const float4 *) ((p) + (i)))
 
 #else
 #error "portable.h: compile as OpenCL C or as CUDA C (NVRTC)"
