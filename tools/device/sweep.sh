@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Tuning sweep on the GPU machine (device-kit/ carried, as for check.sh), TF32, batch 256:
 #   tools/device/sweep.sh
-# ssam bench embed for every "scanSplit,scanAhead,window batch[,scanFuseProjection[,prefetch]]" entry
-# in EMBED (default below: the split scan, inputs loaded ahead, one stage of 256 windows or two of 128
-# whose downloads overlap the next stage, the fused x_proj/dt/scan kernel against the separate ops,
-# downloads started early or not) and once at batch 1024 with the defaults, then ssam bench train
+# ssam bench embed for every "scanSplit,scanAhead,stage windows[,scanFuseProjection[,prefetch]]" entry
+# in EMBED (stage windows: -Dssam.gpu.stageWindows, also the window batch; default below: the split
+# scan, inputs loaded ahead, one stage of 256 windows, two of 128 or four of 64, whose downloads overlap
+# the next stage, the fused x_proj/dt/scan kernel against the separate ops, downloads started early or
+# not) and once at batch 1024 with the defaults, then ssam bench train
 # for every "scanSplit,scanAhead,scanChunk" triple in TRAIN. Each step's name carries its settings;
 # each prints one JSON line. Limits: 30 s an embed step, 45 s a train step (10 x 30 + 4 x 45 = 480 s
 # at most; each step starts a JVM and compiles the kernels, so expect 4 to 6 minutes).
@@ -12,16 +13,16 @@ set -uo pipefail
 # shellcheck source=cuda-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cuda-env.sh"
 base=("${flags[@]}")
-for entry in ${EMBED:-1,1,256 1,8,256 4,8,256 8,8,256 1,8,128 4,1,128 4,8,128 4,8,128,false 4,8,128,true,false}; do
-  IFS=, read -r split ahead wb fuse prefetch <<< "$entry"
+for entry in ${EMBED:-1,1,256 1,8,256 4,8,256 1,8,128 4,1,128 4,8,128 4,8,64 4,8,128,false 4,8,128,true,false}; do
+  IFS=, read -r split ahead stage fuse prefetch <<< "$entry"
   fuse="${fuse:-true}"
   prefetch="${prefetch:-true}"
-  flags=("${base[@]}" "-Dssam.gpu.scanSplit=$split" "-Dssam.gpu.scanAhead=$ahead" "-Dssam.gpu.scanFuseProjection=$fuse"
-    "-Dssam.gpu.prefetch=$prefetch")
-  step "sweep embed: scanSplit=$split scanAhead=$ahead window-batch=$wb scanFuseProjection=$fuse prefetch=$prefetch" \
+  flags=("${base[@]}" "-Dssam.gpu.scanSplit=$split" "-Dssam.gpu.scanAhead=$ahead" "-Dssam.gpu.stageWindows=$stage"
+    "-Dssam.gpu.scanFuseProjection=$fuse" "-Dssam.gpu.prefetch=$prefetch")
+  step "sweep embed: scanSplit=$split scanAhead=$ahead stageWindows=$stage scanFuseProjection=$fuse prefetch=$prefetch" \
     30 "$java" \
     "${flags[@]}" -jar "$kit/ssam.jar" \
-    bench embed --device cuda --tf32 --threads 1 --batch 256 --window-batch "$wb" --seconds 2
+    bench embed --device cuda --tf32 --threads 1 --batch 256 --seconds 2
 done
 step "sweep embed: default settings, batch 1024 (8 stages of 128 windows)" 30 "$java" "${base[@]}" \
   -jar "$kit/ssam.jar" bench embed --device cuda --tf32 --threads 1 --batch 1024 --seconds 2

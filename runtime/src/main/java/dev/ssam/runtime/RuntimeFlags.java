@@ -29,6 +29,9 @@ package dev.ssam.runtime;
  *     column split, the dt projection and the scan as separate ops (for comparison)</td><td>true</td></tr>
  * <tr><td>{@code ssam.gpu.prefetch}</td><td>{@code false}: {@code Tensor.prefetchToHost} does nothing, so
  *     every download waits for the device's queue (for comparison)</td><td>true</td></tr>
+ * <tr><td>{@code ssam.gpu.stageWindows}</td><td>windows per stage of a GPU embedding call, at least (a
+ *     larger window batch makes stages that large), and the default window batch on a GPU (1 to
+ *     4096)</td><td>128</td></tr>
  * </table>
  *
  * @param vectorBits    requested vector width in bits, 0 for the preferred species
@@ -38,9 +41,12 @@ package dev.ssam.runtime;
  * @param cudaLibraryPath folders searched first for the CUDA libraries, or ""
  * @param scan            the GPU scan's tuning settings
  * @param gpuPrefetch     whether downloads may be started early, on a second queue
+ * @param gpuStageWindows windows per stage of a GPU embedding call, at least (and the default window batch there)
  */
 public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrary, String cudaDriver,
-                           String cudaLibraryPath, ScanTuning scan, boolean gpuPrefetch) {
+                           String cudaLibraryPath, ScanTuning scan, boolean gpuPrefetch, int gpuStageWindows) {
+    /** Windows per stage of a GPU embedding call unless {@code ssam.gpu.stageWindows} says otherwise. */
+    public static final int DEFAULT_STAGE_WINDOWS = 128;
     /** The flags of this JVM, read once. */
     public static final RuntimeFlags CURRENT = read();
 
@@ -54,6 +60,7 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
         if (scan == null) {
             throw new IllegalArgumentException("RuntimeFlags: scan tuning is missing (null)");
         }
+        requireRange("ssam.gpu.stageWindows", gpuStageWindows, 1, 4096);
     }
 
     private static RuntimeFlags read() {
@@ -71,7 +78,8 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
                         ScanTuning.split(System.getProperty("ssam.gpu.scanSplit")),
                         ScanTuning.ahead(System.getProperty("ssam.gpu.scanAhead")),
                         ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"))),
-                trueOrFalse("ssam.gpu.prefetch", System.getProperty("ssam.gpu.prefetch"), true));
+                trueOrFalse("ssam.gpu.prefetch", System.getProperty("ssam.gpu.prefetch"), true),
+                stageWindows(System.getProperty("ssam.gpu.stageWindows")));
     }
 
     /** A boolean setting of property {@code name}: {@code true} or {@code false}, null or blank for {@code fallback}. */
@@ -123,27 +131,33 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
             return trueOrFalse("ssam.gpu.scanFuseProjection", setting, true);
         }
 
-        private static void requireRange(String name, int v, int min, int max) {
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(name + " is " + v + ", expected a whole number from " + min + " to "
-                        + max);
-            }
-        }
+    }
 
-        private static int wholeNumber(String name, String setting, int fallback, int min, int max) {
-            if (setting == null || setting.isBlank()) {
-                return fallback;
-            }
-            try {
-                int v = Integer.parseInt(setting.trim());
-                if (v >= min && v <= max) {
-                    return v;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(name + " is '" + setting + "', expected a whole number from " + min
-                    + " to " + max);
+    /** A {@code ssam.gpu.stageWindows} setting (default {@value #DEFAULT_STAGE_WINDOWS}, 1 to 4096). */
+    public static int stageWindows(String setting) {
+        return wholeNumber("ssam.gpu.stageWindows", setting, DEFAULT_STAGE_WINDOWS, 1, 4096);
+    }
+
+    private static void requireRange(String name, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(name + " is " + v + ", expected a whole number from " + min + " to "
+                    + max);
         }
+    }
+
+    private static int wholeNumber(String name, String setting, int fallback, int min, int max) {
+        if (setting == null || setting.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(setting.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " is '" + setting + "', expected a whole number from " + min
+                + " to " + max);
     }
 }

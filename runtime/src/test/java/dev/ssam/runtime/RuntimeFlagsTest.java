@@ -56,6 +56,16 @@ class RuntimeFlagsTest {
     }
 
     @Test
+    void stageWindowsDefaultsTo128AndTakesAWholeNumberFrom1To4096() {
+        assertEquals(128, RuntimeFlags.stageWindows(null));
+        assertEquals(64, RuntimeFlags.stageWindows(" 64"));
+        for (String bad : new String[] {"0", "4097", "many"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RuntimeFlags.stageWindows(bad));
+            assertEquals("ssam.gpu.stageWindows is '" + bad + "', expected a whole number from 1 to 4096", e.getMessage());
+        }
+    }
+
+    @Test
     void booleanSettingsTakeTrueOrFalseAndNameThePropertyOtherwise() {
         assertTrue(RuntimeFlags.trueOrFalse("ssam.gpu.prefetch", null, true));
         assertFalse(RuntimeFlags.trueOrFalse("ssam.gpu.prefetch", " ", false));

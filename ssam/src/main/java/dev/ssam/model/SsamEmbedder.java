@@ -5,6 +5,7 @@ import dev.ssam.ops.audio.AudioFiles;
 import dev.ssam.ops.audio.Resampler;
 import dev.ssam.ops.melspec.LogMel;
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.RuntimeFlags;
 import dev.ssam.runtime.Tensor;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 
@@ -32,12 +33,13 @@ public final class SsamEmbedder {
     /** Windows encoded together by default on the host backends (memory grows linearly with it). */
     public static final int DEFAULT_WINDOW_BATCH = 8;
     /**
-     * On a GPU, clips are embedded in stages of at least this many windows, or of the window batch
-     * when that is larger: the host gathers a stage's samples while the device works on the stage
-     * before (device work is queued, not waited for), and a stage's features come back (on a
-     * second queue) and are assembled into embeddings while the device works on the stages after.
+     * On a GPU, clips are embedded in stages of at least this many windows by default
+     * ({@link #gpuStageWindows}), or of the window batch when that is larger: the host gathers a
+     * stage's samples while the device works on the stage before (device work is queued, not waited
+     * for), and a stage's features come back (on a second queue) and are assembled into embeddings
+     * while the device works on the stages after.
      */
-    public static final int GPU_STAGE_WINDOWS = 128;
+    public static final int GPU_STAGE_WINDOWS = RuntimeFlags.DEFAULT_STAGE_WINDOWS;
 
     private final SsamParams params;
     private final Backend backend;
@@ -65,11 +67,20 @@ public final class SsamEmbedder {
 
     /**
      * Windows per encoder call by default: {@value #DEFAULT_WINDOW_BATCH} on the host backends (a
-     * window's working set stays in cache), a whole stage ({@value #GPU_STAGE_WINDOWS}) on a GPU,
-     * where small calls leave the device waiting on kernel launches.
+     * window's working set stays in cache), a whole stage ({@link #gpuStageWindows}) on a GPU, where
+     * small calls leave the device waiting on kernel launches.
      */
     public static int defaultWindowBatch(Backend backend) {
-        return backend instanceof Backend.Gpu ? GPU_STAGE_WINDOWS : DEFAULT_WINDOW_BATCH;
+        return backend instanceof Backend.Gpu ? gpuStageWindows() : DEFAULT_WINDOW_BATCH;
+    }
+
+    /**
+     * Windows per stage of a GPU call, at least: {@code -Dssam.gpu.stageWindows} ({@link RuntimeFlags}),
+     * else {@value #GPU_STAGE_WINDOWS}. Smaller stages start the device sooner and leave less
+     * download and assembly after its last kernel; larger ones give each kernel more work.
+     */
+    public static int gpuStageWindows() {
+        return RuntimeFlags.CURRENT.gpuStageWindows();
     }
 
     /** As above, encoding at most {@code windowBatch} 2-second windows per encoder call. */
@@ -155,7 +166,7 @@ public final class SsamEmbedder {
         }
         // Stages of whole clips: on a GPU the host gathers a stage's samples while the device works on the one before.
         int[] stageStart = stages(windows,
-                backend instanceof Backend.Gpu ? Math.max(GPU_STAGE_WINDOWS, windowBatch) : Integer.MAX_VALUE);
+                backend instanceof Backend.Gpu ? Math.max(gpuStageWindows(), windowBatch) : Integer.MAX_VALUE);
         int stages = stageStart.length - 1;
         int[] stageWindows = new int[stages];
         for (int st = 0; st < stages; st++) {

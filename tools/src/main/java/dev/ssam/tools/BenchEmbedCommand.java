@@ -37,7 +37,8 @@ public final class BenchEmbedCommand implements Runnable {
     @Option(names = "--window-batch", description = "200-frame windows per encoder call (default: "
             + dev.ssam.model.SsamEmbedder.DEFAULT_WINDOW_BATCH + " on cpu and ref, "
             + dev.ssam.model.SsamEmbedder.GPU_STAGE_WINDOWS + " on a GPU, where a call embeds in stages of this many"
-            + " windows, at least " + dev.ssam.model.SsamEmbedder.GPU_STAGE_WINDOWS + ").")
+            + " windows, at least " + dev.ssam.model.SsamEmbedder.GPU_STAGE_WINDOWS
+            + "; -Dssam.gpu.stageWindows sets both).")
     Integer windowBatch;
 
     @Option(names = "--clip-seconds", defaultValue = "1.99", description = "Clip length; 1.99 s gives exactly one 200-frame window (default: ${DEFAULT-VALUE}).")

@@ -77,7 +77,7 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "2-second windows per encoder call; files are read until their windows fill a call, so "
                     + "short files are embedded together; memory grows with it (default: "
                     + SsamEmbedder.DEFAULT_WINDOW_BATCH + " on cpu and ref, " + SsamEmbedder.GPU_STAGE_WINDOWS
-                    + " on a GPU).")
+                    + " on a GPU, or -Dssam.gpu.stageWindows).")
     Integer batch;
 
     @Option(names = {"-q", "--quiet"}, description = "Print no progress; errors still go to stderr.")
