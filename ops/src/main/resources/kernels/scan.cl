@@ -97,6 +97,18 @@ DEVICE float scan_dt(LOCAL_PTR float *sDt, LOCAL_PTR float *sW, int k, int c) {
 }
 
 /*
+ * Writes states n0 .. n0 + count - 1 of channel e (h[0 .. count)) at the start of chunk c of batch b
+ * into ckpt ((B, chunks, N, E), E fastest), as the backward's first pass stores them.
+ */
+DEVICE void scan_save_states(GLOBAL float *ckpt, float *h, int count, int n0, int b, int chunks, int c, int dInner,
+                             int e) {
+#pragma unroll
+    for (int i = 0; i < count; i++) {
+        ckpt[((b * chunks + c) * NS + n0 + i) * dInner + e] = h[i];
+    }
+}
+
+/*
  * One state of one forward token: *h = exp2(d a) *h + b du (a holds A log2(e)); returns
  * acc + c *h, the state's term of the output added in state order.
  */
@@ -165,10 +177,7 @@ KERNEL void scan_forward(GLOBAL const float *u, GLOBAL const float *delta, GLOBA
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
         if (active && ckpt != 0) {
-#pragma unroll
-            for (int n = 0; n < NS; n++) {
-                ckpt[((b * chunks + t0 / SSAM_CHUNK) * NS + n) * dInner + e] = h[n];
-            }
+            scan_save_states(ckpt, h, NS, 0, b, chunks, t0 / SSAM_CHUNK, dInner, e);
         }
         BARRIER();
         scan_stage(sB, sC, sDt, Bm, Cm, dtRaw, b * len + t0, steps, bcStride, bOff, cOff, THREAD_ID(0), SSAM_GROUP);
@@ -250,10 +259,7 @@ KERNEL void scan_forward_split(GLOBAL const float *u, GLOBAL const float *delta,
     for (int t0 = 0; t0 < len; t0 += SSAM_CHUNK) {
         int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
         if (active && ckpt != 0) {
-#pragma unroll
-            for (int i = 0; i < NPT; i++) {
-                ckpt[((b * chunks + t0 / SSAM_CHUNK) * NS + n0 + i) * dInner + e] = h[i];
-            }
+            scan_save_states(ckpt, h, NPT, n0, b, chunks, t0 / SSAM_CHUNK, dInner, e);
         }
         BARRIER();
         scan_stage(sB, sC, sDt, Bm, Cm, dtRaw, b * len + t0, steps, bcStride, bOff, cOff, lt, SSAM_GROUP * SSAM_SPLIT);
