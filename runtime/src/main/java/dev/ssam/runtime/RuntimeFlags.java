@@ -32,6 +32,9 @@ package dev.ssam.runtime;
  * <tr><td>{@code ssam.gpu.stageWindows}</td><td>windows per stage of a GPU embedding call, at least (a
  *     larger window batch makes stages that large), and the default window batch on a GPU (1 to
  *     4096)</td><td>128</td></tr>
+ * <tr><td>{@code ssam.gpu.pedanticGemm}</td><td>{@code true}: fp32 cuBLAS products in
+ *     {@code CUBLAS_PEDANTIC_MATH} instead of {@code CUBLAS_DEFAULT_MATH} (both full fp32; for
+ *     comparison)</td><td>false</td></tr>
  * </table>
  *
  * @param vectorBits    requested vector width in bits, 0 for the preferred species
@@ -42,9 +45,11 @@ package dev.ssam.runtime;
  * @param scan            the GPU scan's tuning settings
  * @param gpuPrefetch     whether downloads may be started early, on a second queue
  * @param gpuStageWindows windows per stage of a GPU embedding call, at least (and the default window batch there)
+ * @param gpuPedanticGemm whether fp32 cuBLAS products run in cuBLAS's pedantic math mode
  */
 public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrary, String cudaDriver,
-                           String cudaLibraryPath, ScanTuning scan, boolean gpuPrefetch, int gpuStageWindows) {
+                           String cudaLibraryPath, ScanTuning scan, boolean gpuPrefetch, int gpuStageWindows,
+                           boolean gpuPedanticGemm) {
     /** Windows per stage of a GPU embedding call unless {@code ssam.gpu.stageWindows} says otherwise. */
     public static final int DEFAULT_STAGE_WINDOWS = 128;
     /** The flags of this JVM, read once. */
@@ -79,7 +84,8 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
                         ScanTuning.ahead(System.getProperty("ssam.gpu.scanAhead")),
                         ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"))),
                 trueOrFalse("ssam.gpu.prefetch", System.getProperty("ssam.gpu.prefetch"), true),
-                stageWindows(System.getProperty("ssam.gpu.stageWindows")));
+                stageWindows(System.getProperty("ssam.gpu.stageWindows")),
+                trueOrFalse("ssam.gpu.pedanticGemm", System.getProperty("ssam.gpu.pedanticGemm"), false));
     }
 
     /** A boolean setting of property {@code name}: {@code true} or {@code false}, null or blank for {@code fallback}. */

@@ -80,9 +80,10 @@ public final class BenchEmbedCommand implements Runnable {
                 }
                 for (int batch : batches) {
                     Runnable embedAll = EmbedBenchmark.workload(params, b, batch, windowBatch, clipSeconds);
-                    BenchCommand.print(out, EmbedBenchmark.run(embedAll, params, b, batch, windowBatch, clipSeconds,
-                                    Math.min(2, seconds), seconds)
-                            .with("weights", model == null ? "random-init" : model.toString()).with("tf32", gpu.tf32), commit);
+                    BenchResult r = EmbedBenchmark.run(embedAll, params, b, batch, windowBatch, clipSeconds,
+                            Math.min(2, seconds), seconds);
+                    BenchCommand.print(out, gpu.withMath(r.with("weights", model == null ? "random-init"
+                            : model.toString()), b), commit);
                     gpu.profile(out, b, "embed batch " + batch, embedAll, commit);
                 }
                 if (check != null) {
@@ -97,7 +98,7 @@ public final class BenchEmbedCommand implements Runnable {
         try (Backend host = Backend.cpu(dev.ssam.runtime.Parallel.availableCores())) {
             BenchResult r = EmbedBenchmark.check(params, b, host, windowBatch, clipSeconds, check,
                     gpu.tf32 ? null : Tolerance.MODEL_VS_GOLDEN);
-            BenchCommand.printCheck(out, r.with("tf32", gpu.tf32), commit, b.name(), "embeddings");
+            BenchCommand.printCheck(out, gpu.withMath(r, b), commit, b.name(), "embeddings");
         }
     }
 }

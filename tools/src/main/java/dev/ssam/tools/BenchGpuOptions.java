@@ -30,6 +30,17 @@ public final class BenchGpuOptions {
     }
 
     /**
+     * {@code r} with its math: {@code tf32}, and on CUDA {@code gemm_math}, the cuBLAS math mode the
+     * products ran in ({@code fp32}, {@code fp32_pedantic} or {@code tf32}).
+     */
+    BenchResult withMath(BenchResult r, Backend b) {
+        BenchResult labelled = r.with("tf32", tf32);
+        return b instanceof Backend.Cuda cuda
+                ? labelled.with("gemm_math", cuda.context().mathMode().name().toLowerCase(java.util.Locale.ROOT))
+                : labelled;
+    }
+
+    /**
      * For {@code --profile}: on a GPU backend, prints where {@code step}'s time goes
      * ({@link GpuProfiling}); on another backend, one line saying there is no GPU profile. Without
      * {@code --profile}, nothing.

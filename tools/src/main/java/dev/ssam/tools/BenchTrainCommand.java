@@ -57,8 +57,8 @@ public final class BenchTrainCommand implements Runnable {
                     gpu.apply(b);
                     for (int batch : batches) {
                         TrainBench.Step step = new TrainBench.Step(b, preset.config(), batch);
-                        BenchCommand.print(out, TrainBench.run(step, Math.min(3, seconds), seconds)
-                                .with("tf32", gpu.tf32), commit);
+                        BenchCommand.print(out, gpu.withMath(TrainBench.run(step, Math.min(3, seconds), seconds), b),
+                                commit);
                         gpu.profile(out, b, "train_step " + preset.config().presetName() + " batch " + batch, step,
                                 commit);
                     }
@@ -74,7 +74,7 @@ public final class BenchTrainCommand implements Runnable {
     private void check(PrintWriter out, Backend b, SsamConfig config, String commit) {
         try (Backend host = Backend.cpu(Parallel.availableCores())) {
             BenchResult r = TrainBench.check(b, host, config, check, gpu.tf32 ? null : Tolerance.MODEL_VS_GOLDEN);
-            BenchCommand.printCheck(out, r.with("tf32", gpu.tf32), commit, b.name(), "loss or gradients");
+            BenchCommand.printCheck(out, gpu.withMath(r, b), commit, b.name(), "loss or gradients");
         }
     }
 }

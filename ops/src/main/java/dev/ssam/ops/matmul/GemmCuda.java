@@ -7,7 +7,7 @@ import dev.ssam.runtime.gpu.GpuBuffer;
 
 /**
  * {@link Gemm} on CUDA: cuBLAS {@code cublasSgemm_v2} on the resident operand windows, in the
- * context's math mode (fp32 pedantic unless TF32 was asked for), with the row-major operands
+ * context's math mode (full fp32 unless TF32 was asked for), with the row-major operands
  * handed to column-major cuBLAS as {@code dev.ssam.runtime.cuda.Cublas#rowMajor} describes. A
  * bias is added last by a second, rank-1 product {@code C += ones (m, 1) * bias (1, n)}: one
  * rounding per element, as the reference's {@code c + bias[j]}.

@@ -1,5 +1,6 @@
 package dev.ssam.runtime.cuda;
 
+import dev.ssam.runtime.RuntimeFlags;
 import dev.ssam.runtime.gpu.AbstractGpuContext;
 import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.HostCopy;
@@ -55,7 +56,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     final CuMemory memory;
     private final CuDownloads downloads;
     private final CuDevice info;
-    private Cublas.MathMode mathMode = Cublas.MathMode.FP32_PEDANTIC;
+    private Cublas.MathMode mathMode = fp32Mode();
     private MemorySegment staging = MemorySegment.NULL;
     private long stagingUsed;
 
@@ -105,7 +106,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         try {
             driver.setCurrent(context, OP);
             stream = driver.createStream(0, OP);
-            MemorySegment blas = cublas.create(stream, Cublas.MathMode.FP32_PEDANTIC, OP);
+            MemorySegment blas = cublas.create(stream, fp32Mode(), OP);
             return new CuContext(driver, nvrtc, cublas, info, context, stream, blas);
         } catch (RuntimeException e) {
             MemorySegment made = stream;
@@ -164,7 +165,15 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         return info.describe();
     }
 
-    /** The math mode of the cuBLAS GEMMs ({@link Cublas.MathMode#FP32_PEDANTIC} unless set). */
+    /**
+     * The fp32 math mode a new context starts in: {@link Cublas.MathMode#FP32}, or
+     * {@link Cublas.MathMode#FP32_PEDANTIC} with {@code -Dssam.gpu.pedanticGemm=true}.
+     */
+    public static Cublas.MathMode fp32Mode() {
+        return RuntimeFlags.CURRENT.gpuPedanticGemm() ? Cublas.MathMode.FP32_PEDANTIC : Cublas.MathMode.FP32;
+    }
+
+    /** The math mode of the cuBLAS GEMMs ({@link #fp32Mode()} unless set). */
     public Cublas.MathMode mathMode() {
         lock.lock();
         try {

@@ -42,10 +42,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * as {@code (k, n)} = {@code B}, whose transpose is wanted ({@code T}). A likewise.
  *
  * <h2>Math mode</h2>
- * {@link MathMode#FP32_PEDANTIC} by default: full fp32 multiplies and sums, no TF32 tensor cores,
- * no reduced-precision reductions (results within {@code Tolerance.GPU_VS_REF} of the Java
- * reference). {@link MathMode#TF32} is an explicit opt-in: about 7x the throughput on an H100,
- * with products rounded to a 10-bit mantissa.
+ * {@link MathMode#FP32} by default ({@code CUBLAS_DEFAULT_MATH}): full fp32 multiplies and sums
+ * (cuBLAS's default mode keeps at least the requested precision, so single-precision products never
+ * go to TF32 tensor cores in it), with cuBLAS free to pick its fastest fp32 kernels, split-K
+ * included; results within {@code Tolerance.GPU_VS_REF} of the Java reference, and the same bits run
+ * to run on one GPU model. {@link MathMode#FP32_PEDANTIC} ({@code CUBLAS_PEDANTIC_MATH}, through
+ * {@code -Dssam.gpu.pedanticGemm=true}) restricts cuBLAS to its standardized-arithmetic kernels, for
+ * comparison. {@link MathMode#TF32} is an explicit opt-in: about 7x the throughput on an H100, with
+ * products rounded to a 10-bit mantissa.
  */
 public final class Cublas {
     static final int CUBLAS_STATUS_SUCCESS = 0;
@@ -55,7 +59,9 @@ public final class Cublas {
 
     /** The math modes offered ({@code cublasMath_t} values). */
     public enum MathMode {
-        /** {@code CUBLAS_PEDANTIC_MATH}: IEEE fp32 throughout (the default). */
+        /** {@code CUBLAS_DEFAULT_MATH}: full fp32 precision, cuBLAS's fastest fp32 kernels (the default). */
+        FP32(0),
+        /** {@code CUBLAS_PEDANTIC_MATH}: fp32 with standardized arithmetic only (for comparison). */
         FP32_PEDANTIC(2),
         /** {@code CUBLAS_TF32_TENSOR_OP_MATH}: fp32 GEMMs on TF32 tensor cores (explicit opt-in). */
         TF32(3);

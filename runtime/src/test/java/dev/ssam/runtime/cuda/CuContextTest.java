@@ -216,14 +216,17 @@ class CuContextTest {
         }
     }
 
-    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
+    @ParameterizedTest(name = "{5}: transA={0} transB={1} m={2} n={3} k={4}")
     @CsvSource({
-        "false, false, 7, 17, 33",
-        "false, true, 251, 1152, 192",
-        "true, false, 33, 7, 17",
-        "true, true, 1, 129, 5",
+        "false, false, 7, 17, 33, FP32",
+        "false, true, 251, 1152, 192, FP32",
+        "true, false, 33, 7, 17, FP32",
+        "true, true, 1, 129, 5, FP32",
+        "false, true, 251, 1152, 192, FP32_PEDANTIC",
+        "true, false, 33, 7, 17, FP32_PEDANTIC",
     })
-    void cublasSgemmMatchesTheRowMajorProduct(boolean transA, boolean transB, int m, int n, int k) {
+    void cublasSgemmMatchesTheRowMajorProduct(boolean transA, boolean transB, int m, int n, int k,
+                                              Cublas.MathMode mode) {
         CuContext ctx = cuda();
         SplittableRandom rnd = new SplittableRandom(7L * m + n + k);
         int lda = (transA ? m : k) + 1;
@@ -244,13 +247,16 @@ class CuContextTest {
                 e[i * ldc + j] = 0.5f * acc - 2f * e[i * ldc + j];
             }
         }
+        assertEquals(CuContext.fp32Mode(), ctx.mathMode());
+        ctx.mathMode(mode);
         try (CuSession s = ctx.session("sgemm")) {
             GpuBuffer cb = s.upload(c);
             s.sgemm(transA, transB, m, n, k, 0.5f, s.upload(a), lda, s.upload(b), ldb, -2f, cb, ldc);
             s.download(cb, c);
+        } finally {
+            ctx.mathMode(CuContext.fp32Mode());
         }
         TensorCompare.assertClose("C", expected, c, Tolerance.GPU_VS_REF);
-        assertEquals(Cublas.MathMode.FP32_PEDANTIC, ctx.mathMode());
     }
 
     private static Tensor random(SplittableRandom rnd, int n) {

@@ -2,6 +2,8 @@ package dev.ssam.runtime.cuda;
 
 import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.check.TensorCompare;
+import dev.ssam.runtime.RuntimeFlags;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -95,5 +97,15 @@ class CublasMappingTest {
                 c[cOff + j * ldc + i] = alpha * acc + beta * c[cOff + j * ldc + i];
             }
         }
+    }
+
+    @Test
+    void mathModesAreCublasMathTValuesAndFp32IsTheDefault() {
+        // cublas_api.h: CUBLAS_DEFAULT_MATH 0, CUBLAS_PEDANTIC_MATH 2, CUBLAS_TF32_TENSOR_OP_MATH 3
+        assertEquals(0, Cublas.MathMode.FP32.value);
+        assertEquals(2, Cublas.MathMode.FP32_PEDANTIC.value);
+        assertEquals(3, Cublas.MathMode.TF32.value);
+        assertEquals(RuntimeFlags.CURRENT.gpuPedanticGemm() ? Cublas.MathMode.FP32_PEDANTIC : Cublas.MathMode.FP32,
+                CuContext.fp32Mode());
     }
 }
