@@ -6,6 +6,7 @@ import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.HostCopy;
 import dev.ssam.runtime.gpu.KernelSource;
 import dev.ssam.runtime.gpu.PendingRead;
+import dev.ssam.runtime.gpu.StagingRing;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -22,10 +23,12 @@ import java.util.Optional;
  * duration: one op at a time per device, from any thread (each session makes the context current
  * on its thread).
  *
- * <p>Uploads are asynchronous: a host array is copied into the staging memory and
- * {@code cuMemcpyHtoDAsync} queued, so the op's kernels queue behind it without a wait; the
- * staging memory is reused once the stream has passed it (a download or a full staging area waits
- * for the stream; sessions do not wait at their close). Downloads wait for the stream, except a
+ * <p>Uploads are asynchronous: a host array is copied into a region of the staging memory and
+ * {@code cuMemcpyHtoDAsync} queued, so the op's kernels queue behind it without a wait; an event
+ * recorded behind the copy frees the region ({@link StagingRing}: a new region waits only for the
+ * older copies it overlaps, so the next batch is copied in while the device computes on this one;
+ * sessions do not wait at their close). Downloads wait for the stream (into page-locked blocks
+ * kept for reuse, {@link CuDownloads}), except a
  * {@link #startRead} (a prefetch, {@code Tensor.prefetchToHost}): that copy runs on a second stream
  * while this one goes on computing ({@link CuDownloads}).
  *
@@ -57,8 +60,8 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     private final CuDownloads downloads;
     private final CuDevice info;
     private Cublas.MathMode mathMode = fp32Mode();
-    private MemorySegment staging = MemorySegment.NULL;
-    private long stagingUsed;
+    private final CuEvents events;
+    private final StagingRing staging;
 
     private CuContext(CuDriver driver, Nvrtc nvrtc, Cublas cublas, CuDevice info, MemorySegment context,
                       MemorySegment stream, MemorySegment blas) {
@@ -72,7 +75,10 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         this.blas = blas;
         this.pool = new CuBufferPool(driver, stream, Math.min(POOL_CAP, info.memBytes() / 4));
         this.memory = new CuMemory(this);
-        this.downloads = new CuDownloads(this);
+        this.events = new CuEvents(driver);
+        this.downloads = new CuDownloads(this, events);
+        this.staging = new StagingRing(bytes -> driver.allocHost(bytes, OP), b -> driver.freeHost(b, OP),
+                () -> driver.synchronize(stream, OP), STAGING_MIN, STAGING_ALIGN);
     }
 
     /**
@@ -200,6 +206,8 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         bind();
         pool.trim();   // each free waits for the stream first (CuBufferPool)
         downloads.trim();
+        staging.clear();
+        events.clear(OP);
     }
 
     /** Makes this context current on the calling thread. Caller holds the lock. */
@@ -227,23 +235,30 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
             return;
         }
         long bytes = (long) len * Float.BYTES;
-        MemorySegment stage = stage(bytes, op);
+        MemorySegment stage = staging.take(bytes);
         HostCopy.toNative(src, srcOff, stage, len);
+        // a failure before inFlight leaves the region without a fence: the ring then waits for the stream
         driver.copyHtoD(dst.ptr + dstOff * Float.BYTES, stage, bytes, stream, op);
+        staging.inFlight(fence(op));
         countUpload(bytes);
     }
 
-    /** Queues the copy into the staging memory, waits for the stream, then copies the floats to {@code dst}. */
+    /** Queues the copy into a page-locked block, waits for the stream, then copies the floats to {@code dst}. */
     @Override
     protected void read(CuBuffer src, long srcOff, float[] dst, int dstOff, int len, String op) {
         if (len == 0) {
             return;
         }
         long bytes = (long) len * Float.BYTES;
-        MemorySegment stage = stage(bytes, op);
-        driver.copyDtoH(stage, src.ptr + srcOff * Float.BYTES, bytes, stream, op);
+        MemorySegment block = downloads.block(bytes);
+        // a failure below leaves the block unreleased: a queued copy may still write it
+        driver.copyDtoH(block, src.ptr + srcOff * Float.BYTES, bytes, stream, op);
         drain(op);
-        HostCopy.toHeap(stage, dst, dstOff, len);
+        try {
+            HostCopy.toHeap(block, dst, dstOff, len);
+        } finally {
+            downloads.give(block);
+        }
         countDownload(bytes);
     }
 
@@ -271,30 +286,61 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     protected void drain(String op) {
         bind();
         driver.synchronize(stream, op);
-        stagingUsed = 0;
+        staging.drained();
     }
 
-    /**
-     * {@code bytes} of page-locked staging memory no queued copy still reads or writes: the next
-     * free part of the staging area, or, when it is full, the whole area after the stream has
-     * drained (grown first when too small). Caller holds the lock.
-     */
-    private MemorySegment stage(long bytes, String op) {
-        long need = (bytes + STAGING_ALIGN - 1) / STAGING_ALIGN * STAGING_ALIGN;
-        if (stagingUsed + need > staging.byteSize()) {
-            drain(op);
-            if (need > staging.byteSize()) {
-                long size = Math.max(need, Math.max(STAGING_MIN, staging.byteSize() * 2));
-                if (staging.byteSize() > 0) {
-                    driver.freeHost(staging, op);
-                }
-                staging = MemorySegment.NULL;
-                staging = driver.allocHost(size, op);
-            }
+    /** Bytes of page-locked staging memory the uploads go through now (for tests). */
+    long stagingBytes() {
+        lock.lock();
+        try {
+            return staging.size();
+        } finally {
+            lock.unlock();
         }
-        MemorySegment s = staging.asSlice(stagingUsed, bytes);
-        stagingUsed += need;
-        return s;
+    }
+
+    /** Staging regions an upload waited for so far ({@link StagingRing#waits}; for tests). */
+    long stagingWaits() {
+        lock.lock();
+        try {
+            return staging.waits();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An event recorded on the stream now: the end of the copies queued so far, as a staging fence. */
+    private StagingRing.Fence fence(String op) {
+        MemorySegment e = events.take(op);
+        try {
+            driver.recordEvent(e, stream, op);
+        } catch (RuntimeException failed) {
+            events.give(e);
+            throw failed;
+        }
+        return new EventFence(e, op);
+    }
+
+    /** A staging fence: an event recorded behind an upload, back to the pool once reached or given up. */
+    private final class EventFence implements StagingRing.Fence {
+        private final MemorySegment event;
+        private final String op;
+
+        EventFence(MemorySegment event, String op) {
+            this.event = event;
+            this.op = op;
+        }
+
+        @Override
+        public void await() {
+            driver.synchronizeEvent(event, op);
+            events.give(event);
+        }
+
+        @Override
+        public void release() {
+            events.give(event);
+        }
     }
 
     @Override

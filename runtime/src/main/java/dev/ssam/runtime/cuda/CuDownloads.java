@@ -5,16 +5,16 @@ import dev.ssam.runtime.gpu.HostBlocks;
 import dev.ssam.runtime.gpu.PendingRead;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
 
 /**
- * The downloads of a {@link CuContext} that run alongside its work ({@link CuContext#startRead}): a
- * second stream for the copies, ordered after the work queued on the context's stream by an event
- * recorded there, page-locked blocks to copy into (kept for the next download:
- * {@code cuMemAllocHost} takes milliseconds for the tens of MB of a batch's features) and the
- * events. The copy engine moves the data while the context's stream goes on computing; only
- * {@link PendingRead#finish} waits, for its own copy. Every method is called with the context's
- * lock held; the copy stream is made on first use.
+ * The downloads of a {@link CuContext} that run alongside its work ({@link CuContext#startRead}):
+ * a second stream for the copies, ordered after the work queued on the context's stream by an
+ * event recorded there ({@link CuEvents}), and page-locked blocks to copy into, kept for the next
+ * download ({@code cuMemAllocHost} takes milliseconds for the tens of MB of a batch's features;
+ * the context's own waiting downloads borrow them too, {@link #block}). The copy engine moves the
+ * data while the context's stream goes on computing; only {@link PendingRead#finish} waits, for
+ * its own copy. Every method is called with the context's lock held; the copy stream is made on
+ * first use.
  */
 final class CuDownloads {
     private static final String OP = "cuda";
@@ -22,11 +22,12 @@ final class CuDownloads {
     private final CuDriver driver;
     private MemorySegment copyStream = MemorySegment.NULL;
     private final HostBlocks blocks;
-    private final ArrayDeque<MemorySegment> freeEvents = new ArrayDeque<>();
+    private final CuEvents events;
 
-    CuDownloads(CuContext ctx) {
+    CuDownloads(CuContext ctx, CuEvents events) {
         this.ctx = ctx;
         this.driver = ctx.driver;
+        this.events = events;
         this.blocks = new HostBlocks(bytes -> driver.allocHost(bytes, OP), b -> driver.freeHost(b, OP));
     }
 
@@ -42,31 +43,32 @@ final class CuDownloads {
         MemorySegment block = blocks.take(bytes);
         // a failure below leaves the block and events unreleased: a copy may still be writing the
         // block, and a failing stream or event call means the context itself is in trouble
-        MemorySegment after = event(op);
-        MemorySegment done = event(op);
+        MemorySegment after = events.take(op);
+        MemorySegment done = events.take(op);
         driver.recordEvent(after, ctx.stream, op);
         driver.waitEvent(copyStream, after, op);
         driver.copyDtoH(block, src.ptr + srcOff * Float.BYTES, bytes, copyStream, op);
         driver.recordEvent(done, copyStream, op);
-        freeEvents.add(after);   // the wait queued on the copy stream keeps the point recorded, not the event
+        events.give(after);   // the wait queued on the copy stream keeps the point recorded, not the event
         return new BlockRead(blocks, block, len, () -> {
             ctx.bind();
             driver.synchronizeEvent(done, op);
-            freeEvents.add(done);   // reached: free to record again
+            events.give(done);   // reached: free to record again
         });
     }
 
-    /** Frees the kept blocks and events (the copy stream stays). */
-    void trim() {
-        blocks.clear();
-        for (MemorySegment e : freeEvents) {
-            driver.destroyEvent(e, OP);
-        }
-        freeEvents.clear();
+    /** A page-locked block of at least {@code bytes} for a waiting download on the context's stream. */
+    MemorySegment block(long bytes) {
+        return blocks.take(bytes);
     }
 
-    private MemorySegment event(String op) {
-        MemorySegment e = freeEvents.poll();
-        return e != null ? e : driver.createEvent(op);
+    /** Takes back a block of {@link #block} once its copy has ended. */
+    void give(MemorySegment block) {
+        blocks.give(block);
+    }
+
+    /** Frees the kept blocks (the copy stream stays). */
+    void trim() {
+        blocks.clear();
     }
 }

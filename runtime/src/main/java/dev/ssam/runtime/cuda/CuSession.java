@@ -22,7 +22,8 @@ import java.lang.foreign.MemorySegment;
  * {@code ceil(items / local)} blocks of {@code local} threads (portable.h maps the OpenCL ids onto
  * CUDA's); arguments are packed by {@link KernelArgs}. The stream is in order, so a download sees
  * every launch queued before it. Closing the session does not wait for the stream: the host runs
- * ahead queuing the next ops (a download or a full staging area waits), so a fault in a kernel is
+ * ahead queuing the next ops (a download waits, and an upload whose staging region an earlier
+ * copy still reads waits for that copy), so a fault in a kernel is
  * reported by the next call that waits, which may belong to a later op.
  *
  * <pre>{@code

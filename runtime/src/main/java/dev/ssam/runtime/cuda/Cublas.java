@@ -42,11 +42,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * as {@code (k, n)} = {@code B}, whose transpose is wanted ({@code T}). A likewise.
  *
  * <h2>Math mode</h2>
- * {@link MathMode#FP32} by default ({@code CUBLAS_DEFAULT_MATH}): full fp32 multiplies and sums
- * (cuBLAS's default mode keeps at least the requested precision, so single-precision products never
- * go to TF32 tensor cores in it), with cuBLAS free to pick its fastest fp32 kernels, split-K
- * included; results within {@code Tolerance.GPU_VS_REF} of the Java reference, and the same bits run
- * to run on one GPU model. {@link MathMode#FP32_PEDANTIC} ({@code CUBLAS_PEDANTIC_MATH}, through
+ * {@link MathMode#FP32} by default ({@code CUBLAS_DEFAULT_MATH}): full fp32 multiplies and sums,
+ * cuBLAS free to pick its fastest fp32 kernels, split-K included. cuBLAS's default mode keeps at
+ * least the requested precision, so single-precision products never go to TF32 tensor cores in it
+ * (the fp32 emulation newer cuBLAS versions offer on Blackwell GPUs needs an opt-in, a math mode or
+ * an environment variable, and is meant to keep fp32 accuracy). Results are within
+ * {@code Tolerance.GPU_VS_REF} of the Java reference and the same bits run to run on one GPU model.
+ * {@link MathMode#FP32_PEDANTIC} ({@code CUBLAS_PEDANTIC_MATH}, through
  * {@code -Dssam.gpu.pedanticGemm=true}) restricts cuBLAS to its standardized-arithmetic kernels, for
  * comparison. {@link MathMode#TF32} is an explicit opt-in: about 7x the throughput on an H100, with
  * products rounded to a 10-bit mantissa.

@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * Native host memory blocks that asynchronous downloads copy into ({@link GpuMemory#startRead}),
- * kept for reuse after their copy is finished: a batch's downloads have the same sizes call after
+ * Native host memory blocks that downloads copy into (asynchronous ones, {@link GpuMemory#startRead},
+ * and on CUDA the waiting ones too), kept for reuse after their copy is finished: a batch's downloads have the same sizes call after
  * call, and allocating page-locked memory takes milliseconds for tens of MB. {@link #take} hands
  * out the smallest kept block that is large enough (else a new one of the exact size),
  * {@link #give} keeps blocks up to {@value #KEEP_BYTES} bytes in all (the features of a 1024-clip

@@ -172,6 +172,42 @@ class CuContextTest {
         assertEquals(4f * xs[n - 1], y.get(n - 1));
     }
 
+    /**
+     * Uploads queued behind a kernel that runs for tens of milliseconds, through more bytes than the
+     * staging ring holds: a region the host fills again must wait for the copy that read it before
+     * (still queued behind the kernel), or a device array would receive another array's values.
+     */
+    @Test
+    void uploadsQueuedBehindRunningWorkKeepTheirValuesWhileTheStagingWraps() {
+        CuContext ctx = cuda();
+        ctx.trim();   // the staging ring starts again at its smallest: the uploads below wrap it
+        Tensor spin = Tensor.zeros(1);
+        try (CuSession s = ctx.session("spin")) {
+            GpuProgram p = s.program(SMOKE, null);
+            s.launch1d(p, "ssam_test_spin", 1, 1, s.inOut(spin), 20_000_000);
+        }
+        long waitsBefore = ctx.stagingWaits();
+        int n = 1 << 18;
+        int arrays = 8;
+        Tensor[] xs = new Tensor[arrays];
+        Tensor[] ys = new Tensor[arrays];
+        for (int a = 0; a < arrays; a++) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = a * 1000f + (i % 977);
+            }
+            xs[a] = Tensor.of(x, n);
+            ys[a] = Tensor.zeros(n);
+            axpy(ctx, ys[a], xs[a], 1f);   // uploads x and y (both host-newer) through the staging ring
+        }
+        assertTrue(ctx.stagingWaits() > waitsBefore, "16 MiB of uploads wrapped a ring of "
+                + ctx.stagingBytes() + " bytes");
+        for (int a = 0; a < arrays; a++) {
+            TensorCompare.assertBitwiseEqual("y" + a, xs[a], ys[a]);
+        }
+        assertEquals(0.1f, spin.get(0), 1e-3f, "the spin kernel ran: x = 0.999999 x + 1e-7 tends to 0.1");
+    }
+
     /** y += a x on the device, y resident. */
     private static void axpy(CuContext ctx, Tensor y, Tensor x, float a) {
         try (CuSession s = ctx.session("axpy")) {

@@ -1,8 +1,8 @@
 package dev.ssam.runtime.cuda;
 
+import dev.ssam.runtime.RuntimeFlags;
 import dev.ssam.runtime.Tensor;
 import dev.ssam.runtime.check.TensorCompare;
-import dev.ssam.runtime.RuntimeFlags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
