@@ -12,7 +12,8 @@
 #      while the next stage computes; sweep.sh times 256 in one stage too); the embed steps
 #      also compare 8 clips' embeddings with the cpu's (an embed_check line; in fp32 a difference past
 #      the whole-model tolerance fails the step), and the fp32 train step one forward and backward on
-#      8 clips (a train_check line: loss and every gradient against the cpu's).
+#      8 clips (a train_check line: loss and every gradient against the cpu's). The TF32 steps end
+#      with --profile: after the timing, gpu_step and gpu_profile lines (where the time goes).
 # Limits: nvidia-smi 10 s, two library searches 10 s each, the steps 50 + 2 x 55 + 75 + 60 s: 295 s
 # at most (320 s counting the 5 s grace before each kill); about 3 minutes in practice.
 # Exits 0 when every step passed; otherwise with the first failing step's status (124: a time limit).
@@ -24,10 +25,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/cuda-env.sh"
 parity_tests 50
 for math in "" --tf32; do
   step "ssam bench embed (SSAM-Tiny inference${math:+, TF32})" 55 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
-    bench embed --device cuda $math --threads 1 --batch 64,256 --seconds 3 --check 8
+    bench embed --device cuda $math ${math:+--profile} --threads 1 --batch 64,256 --seconds 3 --check 8
 done
 step "ssam bench train (SSAM-Tiny training)" 75 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
   bench train --device cuda --config tiny --threads 1 --batch 64,256 --seconds 4 --check 8
 step "ssam bench train (SSAM-Tiny training, TF32)" 60 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
-  bench train --device cuda --tf32 --config tiny --threads 1 --batch 64,256 --seconds 4
+  bench train --device cuda --tf32 --profile --config tiny --threads 1 --batch 64,256 --seconds 4
 exit "$status"
