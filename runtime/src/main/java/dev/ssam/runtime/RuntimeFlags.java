@@ -35,6 +35,8 @@ package dev.ssam.runtime;
  * <tr><td>{@code ssam.gpu.pedanticGemm}</td><td>{@code true}: fp32 cuBLAS products in
  *     {@code CUBLAS_PEDANTIC_MATH} instead of {@code CUBLAS_DEFAULT_MATH} (both full fp32; for
  *     comparison)</td><td>false</td></tr>
+ * <tr><td>{@code ssam.gpu.kernelCache}</td><td>the folder where compiled CUDA kernels are kept between
+ *     runs, or {@code none}</td><td>{@code ~/.cache/ssam/kernels}</td></tr>
  * </table>
  *
  * @param vectorBits    requested vector width in bits, 0 for the preferred species
@@ -46,10 +48,11 @@ package dev.ssam.runtime;
  * @param gpuPrefetch     whether downloads may be started early, on a second queue
  * @param gpuStageWindows windows per stage of a GPU embedding call, at least (and the default window batch there)
  * @param gpuPedanticGemm whether fp32 cuBLAS products run in cuBLAS's pedantic math mode
+ * @param gpuKernelCache  the compiled-kernel folder, or "" for none
  */
 public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrary, String cudaDriver,
                            String cudaLibraryPath, ScanTuning scan, boolean gpuPrefetch, int gpuStageWindows,
-                           boolean gpuPedanticGemm) {
+                           boolean gpuPedanticGemm, String gpuKernelCache) {
     /** Windows per stage of a GPU embedding call unless {@code ssam.gpu.stageWindows} says otherwise. */
     public static final int DEFAULT_STAGE_WINDOWS = 128;
     /** The flags of this JVM, read once. */
@@ -62,6 +65,7 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
         openclLibrary = openclLibrary == null ? "" : openclLibrary.trim();
         cudaDriver = cudaDriver == null ? "" : cudaDriver.trim();
         cudaLibraryPath = cudaLibraryPath == null ? "" : cudaLibraryPath.trim();
+        gpuKernelCache = gpuKernelCache == null || gpuKernelCache.trim().equals("none") ? "" : gpuKernelCache.trim();
         if (scan == null) {
             throw new IllegalArgumentException("RuntimeFlags: scan tuning is missing (null)");
         }
@@ -85,7 +89,14 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
                         ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"))),
                 trueOrFalse("ssam.gpu.prefetch", System.getProperty("ssam.gpu.prefetch"), true),
                 stageWindows(System.getProperty("ssam.gpu.stageWindows")),
-                trueOrFalse("ssam.gpu.pedanticGemm", System.getProperty("ssam.gpu.pedanticGemm"), false));
+                trueOrFalse("ssam.gpu.pedanticGemm", System.getProperty("ssam.gpu.pedanticGemm"), false),
+                System.getProperty("ssam.gpu.kernelCache", defaultKernelCache()));
+    }
+
+    /** {@code ~/.cache/ssam/kernels}, or "" (none) when the JVM knows no home folder. */
+    static String defaultKernelCache() {
+        String home = System.getProperty("user.home", "");
+        return home.isBlank() || home.equals("?") ? "" : java.nio.file.Path.of(home, ".cache", "ssam", "kernels").toString();
     }
 
     /** A boolean setting of property {@code name}: {@code true} or {@code false}, null or blank for {@code fallback}. */

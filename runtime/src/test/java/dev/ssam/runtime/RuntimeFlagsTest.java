@@ -80,4 +80,13 @@ class RuntimeFlagsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScanTuning(16, 9, 8, true));
         assertTrue(e.getMessage().contains("ssam.gpu.scanSplit is 9"), e.getMessage());
     }
+
+    @Test
+    void kernelCacheDefaultsToAFolderUnderTheHomeAndNoneTurnsItOff() {
+        assertTrue(RuntimeFlags.defaultKernelCache().endsWith(java.nio.file.Path.of(".cache", "ssam", "kernels").toString()),
+                RuntimeFlags.defaultKernelCache());
+        RuntimeFlags off = new RuntimeFlags(0, false, "", "", "", new ScanTuning(16, 1, 8, true), true, 128, false,
+                " none ");
+        assertEquals("", off.gpuKernelCache());
+    }
 }

@@ -4,6 +4,7 @@ import dev.ssam.runtime.RuntimeFlags;
 import dev.ssam.runtime.gpu.AbstractGpuContext;
 import dev.ssam.runtime.gpu.DeviceSetup;
 import dev.ssam.runtime.gpu.HostCopy;
+import dev.ssam.runtime.gpu.KernelCache;
 import dev.ssam.runtime.gpu.KernelSource;
 import dev.ssam.runtime.gpu.PendingRead;
 import dev.ssam.runtime.gpu.StagingRing;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * CUDA device 0 as a {@link dev.ssam.runtime.gpu.GpuContext}: its primary context (the one the
  * CUDA runtime and cuBLAS share), one stream all work is queued on, a compiled-module cache keyed
  * by source hash and compile options (which name the architecture; the shared parts, with the
- * lock and the statistics, are {@link AbstractGpuContext}'s), a caching allocator ({@link CuBufferPool}),
+ * lock and the statistics, are {@link AbstractGpuContext}'s; the PTX is also kept on disk between
+ * runs, {@link KernelCache}), a caching allocator ({@link CuBufferPool}),
  * page-locked staging memory for asynchronous host-device copies, a cuBLAS handle on the stream,
  * the device copies of host tensors ({@link CuMemory} for {@code DeviceMirrors}) and transfer
  * statistics. Ops use it through a {@link CuSession}, which holds the context's lock for the op's
@@ -62,6 +64,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     private Cublas.MathMode mathMode = fp32Mode();
     private final CuEvents events;
     private final StagingRing staging;
+    private final KernelCache kernelCache = KernelCache.of(RuntimeFlags.CURRENT.gpuKernelCache());
 
     private CuContext(CuDriver driver, Nvrtc nvrtc, Cublas cublas, CuDevice info, MemorySegment context,
                       MemorySegment stream, MemorySegment blas) {
@@ -223,9 +226,30 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     CuProgram program(KernelSource source, String defines, String op) {
         List<String> options = Nvrtc.options(info.arch(), defines);
         String joined = String.join(" ", options);
-        return cached(source, joined, () -> new CuProgram(
-                driver.loadModule(nvrtc.compile(source.text(), source.name(), options, op), source.name(), op),
-                source, source + " " + joined));
+        return cached(source, joined, () -> new CuProgram(module(kernelCache, source, options, op), source,
+                source + " " + joined));
+    }
+
+    /**
+     * The loaded module of {@code source} compiled with {@code options}: the PTX kept in
+     * {@code cache} for this source, these options and this NVRTC version when there is one that
+     * loads (one that does not, e.g. written by a newer toolkit, is removed), else NVRTC's, then
+     * kept there. Caller holds the lock.
+     */
+    MemorySegment module(KernelCache cache, KernelSource source, List<String> options, String op) {
+        String key = KernelCache.key(source.text(), String.join(" ", options), "nvrtc " + info.nvrtcVersion());
+        Optional<String> kept = cache.load(key);
+        if (kept.isPresent()) {
+            try {
+                return driver.loadModule(kept.get(), source.name(), op);
+            } catch (CudaException e) {
+                cache.forget(key);
+            }
+        }
+        String ptx = nvrtc.compile(source.text(), source.name(), options, op);
+        MemorySegment module = driver.loadModule(ptx, source.name(), op);
+        cache.store(key, ptx);
+        return module;
     }
 
     /** Queues the copy through the staging memory (see the class comment). */

@@ -7,11 +7,15 @@ import dev.ssam.runtime.check.Tolerance;
 import dev.ssam.runtime.gpu.GpuBuffer;
 import dev.ssam.runtime.gpu.GpuProgram;
 import dev.ssam.runtime.gpu.GpuStats;
+import dev.ssam.runtime.gpu.KernelCache;
 import dev.ssam.runtime.gpu.KernelSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -226,6 +230,29 @@ class CuContextTest {
             GpuProgram b = s.program(SMOKE, "-DSSAM_TEST=1");
             assertTrue(a != b);
             assertEquals(n + 1, ctx.compiledPrograms());
+        }
+    }
+
+    /**
+     * The disk cache of compiled kernels: the first module is compiled and kept, the second comes
+     * from the folder, and an entry that does not load (whole, but not PTX) is compiled again.
+     */
+    @Test
+    void modulesComeFromTheDiskCacheAndAnEntryThatDoesNotLoadIsCompiledAgain(@TempDir Path dir) {
+        CuContext ctx = cuda();
+        KernelCache cache = KernelCache.of(dir.toString());
+        List<String> options = Nvrtc.options(ctx.device().arch(), "-DSSAM_TEST_CACHE=1");
+        String key = KernelCache.key(SMOKE.text(), String.join(" ", options), "nvrtc " + ctx.device().nvrtcVersion());
+        try (CuSession s = ctx.session("cache")) {
+            ctx.driver.unloadModule(ctx.module(cache, SMOKE, options, "cache"), "cache");
+            String ptx = cache.load(key).orElseThrow(() -> new AssertionError("the compiled PTX was not kept"));
+            assertTrue(ptx.contains("ssam_test_axpy"), "the entry is the module's PTX");
+            long hits = cache.hits();
+            ctx.driver.unloadModule(ctx.module(cache, SMOKE, options, "cache"), "cache");
+            assertEquals(hits + 1, cache.hits(), "the second module came from the cache");
+            cache.store(key, "this is not PTX\n");
+            ctx.driver.unloadModule(ctx.module(cache, SMOKE, options, "cache"), "cache");
+            assertEquals(ptx, cache.load(key).orElseThrow(), "compiled again and kept again");
         }
     }
 
