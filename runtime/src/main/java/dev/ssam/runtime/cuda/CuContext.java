@@ -313,16 +313,6 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
         staging.drained();
     }
 
-    /** Bytes of page-locked staging memory the uploads go through now (for tests). */
-    long stagingBytes() {
-        lock.lock();
-        try {
-            return staging.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Staging regions an upload waited for so far ({@link StagingRing#waits}; for tests). */
     long stagingWaits() {
         lock.lock();
