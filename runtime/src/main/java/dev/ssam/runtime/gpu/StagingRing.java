@@ -140,8 +140,8 @@ public final class StagingRing {
         }
     }
 
-    /** The ring's size in bytes (0 before the first {@link #take}). */
-    public long size() {
+    /** The ring's size in bytes, 0 before the first {@link #take} (for tests). */
+    long size() {
         return memory.byteSize();
     }
 
