@@ -30,11 +30,15 @@ public final class BenchGpuOptions {
     }
 
     /**
-     * {@code r} with its math: {@code tf32}, and on CUDA {@code gemm_math}, the cuBLAS math mode the
-     * products ran in ({@code fp32}, {@code fp32_pedantic} or {@code tf32}).
+     * {@code r} with its math and device: {@code tf32}; on a GPU {@code gpu}, the device's one-line
+     * description (name, compute capability or OpenCL version, driver); on CUDA {@code gemm_math},
+     * the cuBLAS math mode the products ran in ({@code fp32}, {@code fp32_pedantic} or {@code tf32}).
      */
     BenchResult withMath(BenchResult r, Backend b) {
         BenchResult labelled = r.with("tf32", tf32);
+        if (b instanceof Backend.Gpu gpu) {
+            labelled = labelled.with("gpu", gpu.context().describe());
+        }
         return b instanceof Backend.Cuda cuda
                 ? labelled.with("gemm_math", cuda.context().mathMode().name().toLowerCase(java.util.Locale.ROOT))
                 : labelled;
