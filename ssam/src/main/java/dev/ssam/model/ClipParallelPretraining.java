@@ -190,9 +190,10 @@ public final class ClipParallelPretraining {
 
     /** The sum of a mask's entries (the number of masked patches for a 0/1 mask). */
     private static double count(Tensor mask) {
+        float[] m = mask.toArray();   // a read: a device copy of the mask stays current
         double s = 0;
-        for (int i = 0; i < mask.size(); i++) {
-            s += mask.data()[mask.offset() + i];
+        for (float v : m) {
+            s += v;
         }
         return s;
     }

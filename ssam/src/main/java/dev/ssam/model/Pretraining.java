@@ -33,6 +33,9 @@ import dev.ssam.runtime.Tensor;
  * }</pre>
  */
 public final class Pretraining {
+    /** The variance offset of a normalised target patch (MAE's norm_pix_loss: {@code (var + 1e-6) ** .5}). */
+    static final double NORM_PIX_EPS = 1e-6;
+
     private Pretraining() {
     }
 
@@ -89,6 +92,8 @@ public final class Pretraining {
         final SsamEncoder.Buffers encoder;   // the encoder's scratch, reused every step
         final Tensor patches;   // (B, P, Q) the input's patches (the encoder's, left by its patch embedding)
         final Tensor row0;      // (B, Q) the class-token row of predAll, dropped; zero in backward
+        final Tensor patchGamma;   // (Q) the LayerNorm scale that makes a patch's variance unbiased
+        final Tensor patchBeta;    // (Q) zeros
 
         private Workspace(SsamConfig c, int batch, Backend backend) {
             int l = c.seqLen();
@@ -114,6 +119,9 @@ public final class Pretraining {
             encoder = SsamEncoder.Buffers.forTrace(c, batch);
             patches = encoder.patches;
             row0 = Tensor.zeros(batch, q);
+            patchGamma = Tensor.zeros(q);
+            patchGamma.fill((float) Math.sqrt((q - 1.0) / q));
+            patchBeta = Tensor.zeros(q);
         }
 
         /** Buffers for {@code batch} clips of model {@code c}, for any backend (the scan states are recomputed). */
@@ -178,9 +186,10 @@ public final class Pretraining {
         Activation.forward(backend, Activation.GELU, ws.head1, ws.head1Act);
         Matmul.linear(backend, ws.head1Act, p.pred2W(), p.pred2B(), ws.predAll);
         dropFirstRow(backend, ws.predAll, ws.row0, ws.pred);
-        Elementwise.copy(backend, ws.patches, ws.target);   // the patches the encoder embedded
-        if (options.normalizedPatch()) {
-            normalizePatches(ws.target);
+        if (options.normalizedPatch()) {   // the patches the encoder embedded, normalised or not
+            normalizePatches(backend, ws.patches, ws.patchGamma, ws.patchBeta, ws.target);
+        } else {
+            Elementwise.copy(backend, ws.patches, ws.target);
         }
         double all = MseLoss.all(backend, ws.pred, ws.target);
         double masked = anyMasked(mask) ? MseLoss.masked(backend, ws.pred, ws.target, mask) : Double.NaN;
@@ -242,27 +251,21 @@ public final class Pretraining {
         Elementwise.concat(backend, row0, src.reshape(batch, src.size() / batch), dst.reshape(batch, dst.size() / batch));
     }
 
-    /** Per patch: (v - mean) / sqrt(var + 1e-6), unbiased variance over the Q values (MAE norm_pix_loss). */
-    static void normalizePatches(Tensor patches) {
+    /**
+     * Per patch, {@code out = (v - mean) / sqrt(var + 1e-6)} with the variance unbiased over the Q
+     * values (MAE's norm_pix_loss, {@code torch.var}'s default), on {@code backend} (no trip to the
+     * host): a LayerNorm, which divides by {@code sqrt(var_b + eps)} with the biased
+     * {@code var_b = var (Q - 1) / Q}, so {@code eps = 1e-6 (Q - 1) / Q} and
+     * {@code gamma = sqrt((Q - 1) / Q)} ({@code patchGamma}; {@code patchBeta} zeros) give
+     * {@code (v - mean) / sqrt(var + 1e-6)} exactly, up to rounding.
+     *
+     * @param patches (B, P, Q), not overlapping {@code out}
+     * @param out     (B, P, Q)
+     */
+    static void normalizePatches(Backend backend, Tensor patches, Tensor patchGamma, Tensor patchBeta, Tensor out) {
         int q = patches.dim(-1);
-        int rows = patches.size() / q;
-        float[] v = patches.data();
-        for (int r = 0; r < rows; r++) {
-            int o = patches.offset() + r * q;
-            double s = 0;
-            for (int j = 0; j < q; j++) {
-                s += v[o + j];
-            }
-            double mean = s / q;
-            double ss = 0;
-            for (int j = 0; j < q; j++) {
-                ss += (v[o + j] - mean) * (v[o + j] - mean);
-            }
-            double inv = 1.0 / Math.sqrt(ss / (q - 1) + 1e-6);
-            for (int j = 0; j < q; j++) {
-                v[o + j] = (float) ((v[o + j] - mean) * inv);
-            }
-        }
+        float eps = (float) (NORM_PIX_EPS * (q - 1) / q);
+        LayerNorm.forward(backend, patches, patchGamma, patchBeta, eps, out, null, null);
     }
 
     private static boolean anyMasked(Tensor mask) {

@@ -40,11 +40,15 @@ class PretrainingResidencyTest {
     }
 
     private static Run train(Backend backend, SsamConfig c) {
-        return train(backend, c, backend);
+        return train(backend, c, backend, Pretraining.Options.OFFICIAL);
+    }
+
+    private static Run train(Backend backend, SsamConfig c, Backend madeFor) {
+        return train(backend, c, madeFor, Pretraining.Options.OFFICIAL);
     }
 
     /** {@code STEPS} training steps on {@code backend} with a workspace made for {@code madeFor}. */
-    private static Run train(Backend backend, SsamConfig c, Backend madeFor) {
+    private static Run train(Backend backend, SsamConfig c, Backend madeFor, Pretraining.Options options) {
         SsamParams p = SsamInit.init(c, 0L);
         SsamParams grads = SsamParams.zeros(c);
         SsamParams m = SsamParams.zeros(c);
@@ -61,8 +65,7 @@ class PretrainingResidencyTest {
             if (gpu != null) {
                 gpu.resetStats();
             }
-            losses[step] = Pretraining.lossAndGradients(backend, p, x, mask, Pretraining.Options.OFFICIAL, grads, ws)
-                    .loss();
+            losses[step] = Pretraining.lossAndGradients(backend, p, x, mask, options, grads, ws).loss();
             Map<String, Tensor> pn = p.named();
             Map<String, Tensor> gn = grads.named();
             Map<String, Tensor> mn = m.named();
@@ -82,12 +85,22 @@ class PretrainingResidencyTest {
 
     @Test
     void trainingStepsMoveOnlyTheBatchAndTheLoss() {
+        trainingMovesOnlyTheBatchAndTheLoss(Pretraining.Options.OFFICIAL);
+    }
+
+    /** With normalised target patches (MAE's norm_pix_loss) too: the normalisation runs on the device. */
+    @Test
+    void normalisedPatchTrainingMovesOnlyTheBatchAndTheLoss() {
+        trainingMovesOnlyTheBatchAndTheLoss(new Pretraining.Options(Pretraining.Loss.MASKED, true));
+    }
+
+    private static void trainingMovesOnlyTheBatchAndTheLoss(Pretraining.Options options) {
         Backend gpu = GoldenAssume.opencl();
         SsamConfig c = SsamConfig.micro();
-        Run device = train(gpu, c);
+        Run device = train(gpu, c, gpu, options);
         Run cpu;
         try (Backend b = Backend.cpu(2)) {
-            cpu = train(b, c);
+            cpu = train(b, c, b, options);
         }
         long batchBytes = 4L * BATCH * c.frames() * c.melBins();
         long maskBytes = 4L * BATCH * c.numPatches();
