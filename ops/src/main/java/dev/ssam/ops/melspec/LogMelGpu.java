@@ -27,6 +27,12 @@ final class LogMelGpu {
     private static final int NORM_GROUP = 256;
     /** (N_FFT) the Hann window, (2, N_FFT) the twiddles, (N_FREQS, N_MELS) the filterbank: kept on the device. */
     private static final Tensor HANN = Tensor.of(Framing.WINDOW.clone(), LogMel.N_FFT);
+    /**
+     * Per calling thread, the gathered samples of its last call, reused: a stage's 16 MB array was
+     * allocated and zeroed on every call. Nothing needs zeroing: the kernel reads a window's samples
+     * only up to its last real frame, and the gather writes all of those.
+     */
+    private static final ThreadLocal<float[]> SEGMENTS = ThreadLocal.withInitial(() -> new float[0]);
     private static final Tensor TWIDDLE = twiddles();
     private static final Tensor FILTERBANK = MelFilterbank.ssam();
 
@@ -62,19 +68,24 @@ final class LogMelGpu {
             row0[i] = (float) at * t;
             rows[i] = frames[i];
         }
-        float[] seg = new float[w * segLen];
+        float[] seg = SEGMENTS.get();
+        if (seg.length < w * segLen) {
+            seg = new float[w * segLen];
+            SEGMENTS.set(seg);
+        }
         float[] real = new float[w];
+        float[] segments = seg;
         Backend.forEachIndex(host, clips,
-                i -> gather(waves.get(i), frames[i], windows[i], t, segLen, seg, real, firstWindow[i]));
+                i -> gather(waves.get(i), frames[i], windows[i], t, segLen, segments, real, firstWindow[i]));
         try (GpuSession s = gpu.session(LogMel.WINDOWS)) {
             GpuProgram p = s.program(SRC, null);
             GpuBuffer o = s.out(out);
-            s.launch1d(p, "logmel_frames", (long) w * t * FRAME_GROUP, FRAME_GROUP, s.upload(Tensor.of(seg, w, segLen)),
-                    s.upload(Tensor.of(real, w)), s.in(HANN), s.in(TWIDDLE), s.in(FILTERBANK), o, w * t, t, segLen,
-                    LogMel.LOG_OFFSET);
-            s.launch1d(p, "logmel_normalize", (long) clips * NORM_GROUP, NORM_GROUP, o, s.upload(Tensor.of(row0, clips)),
-                    s.upload(Tensor.of(rows, clips)), clips, mode == LogMel.StdMode.UNBIASED ? 1 : 0,
-                    (float) LogMel.NORM_EPS);
+            s.launch1d(p, "logmel_frames", (long) w * t * FRAME_GROUP, FRAME_GROUP,
+                    s.upload(Tensor.view(seg, 0, w, segLen)), s.upload(Tensor.of(real, w)), s.in(HANN), s.in(TWIDDLE),
+                    s.in(FILTERBANK), o, w * t, t, segLen, LogMel.LOG_OFFSET);
+            s.launch1d(p, "logmel_normalize", (long) clips * NORM_GROUP, NORM_GROUP, o,
+                    s.upload(Tensor.of(row0, clips)), s.upload(Tensor.of(rows, clips)), clips,
+                    mode == LogMel.StdMode.UNBIASED ? 1 : 0, (float) LogMel.NORM_EPS);
         }
     }
 
