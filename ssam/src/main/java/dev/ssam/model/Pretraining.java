@@ -257,7 +257,10 @@ public final class Pretraining {
      * host): a LayerNorm, which divides by {@code sqrt(var_b + eps)} with the biased
      * {@code var_b = var (Q - 1) / Q}, so {@code eps = 1e-6 (Q - 1) / Q} and
      * {@code gamma = sqrt((Q - 1) / Q)} ({@code patchGamma}; {@code patchBeta} zeros) give
-     * {@code (v - mean) / sqrt(var + 1e-6)} exactly, up to rounding.
+     * {@code (v - mean) / sqrt(var + 1e-6)} exactly in real arithmetic. The row statistics are
+     * LayerNorm's float ones (the Ref backend's in double), as the official float32 code's: for a
+     * nearly constant patch the mean's rounding, about ulp(v), is multiplied by up to
+     * 1 / sqrt(1e-6) = 1000 (the former host computation summed in double).
      *
      * @param patches (B, P, Q), not overlapping {@code out}
      * @param out     (B, P, Q)

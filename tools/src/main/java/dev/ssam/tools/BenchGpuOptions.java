@@ -1,6 +1,7 @@
 package dev.ssam.tools;
 
 import dev.ssam.runtime.Backend;
+import dev.ssam.runtime.gpu.KernelCache;
 import dev.ssam.tasks.bench.BenchResult;
 import dev.ssam.tasks.bench.GpuProfiling;
 import picocli.CommandLine.Option;
@@ -32,16 +33,22 @@ public final class BenchGpuOptions {
     /**
      * {@code r} with its math and device: {@code tf32}; on a GPU {@code gpu}, the device's one-line
      * description (name, compute capability or OpenCL version, driver); on CUDA {@code gemm_math},
-     * the cuBLAS math mode the products ran in ({@code fp32}, {@code fp32_pedantic} or {@code tf32}).
+     * the cuBLAS math mode the products ran in ({@code fp32}, {@code fp32_pedantic} or {@code tf32}),
+     * the kernel cache's folder and its use so far (NVRTC compiles, entries read, entries not written).
      */
     BenchResult withMath(BenchResult r, Backend b) {
         BenchResult labelled = r.with("tf32", tf32);
         if (b instanceof Backend.Gpu gpu) {
             labelled = labelled.with("gpu", gpu.context().describe());
         }
-        return b instanceof Backend.Cuda cuda
-                ? labelled.with("gemm_math", cuda.context().mathMode().name().toLowerCase(java.util.Locale.ROOT))
-                : labelled;
+        if (b instanceof Backend.Cuda cuda) {
+            KernelCache cache = cuda.context().kernelCache();
+            labelled = labelled.with("gemm_math", cuda.context().mathMode().name().toLowerCase(java.util.Locale.ROOT))
+                    .with("kernel_cache", cache.dir().map(Object::toString).orElse("none"))
+                    .with("nvrtc_compiles", cuda.context().nvrtcCompiles()).with("kernel_cache_hits", cache.hits())
+                    .with("kernel_cache_store_failures", cache.storeFailures());
+        }
+        return labelled;
     }
 
     /**

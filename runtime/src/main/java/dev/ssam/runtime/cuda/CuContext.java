@@ -65,6 +65,7 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     private final CuEvents events;
     private final StagingRing staging;
     private final KernelCache kernelCache = KernelCache.of(RuntimeFlags.CURRENT.gpuKernelCache());
+    private long nvrtcCompiles;
 
     private CuContext(CuDriver driver, Nvrtc nvrtc, Cublas cublas, CuDevice info, MemorySegment context,
                       MemorySegment stream, MemorySegment blas) {
@@ -233,8 +234,8 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
     /**
      * The loaded module of {@code source} compiled with {@code options}: the PTX kept in
      * {@code cache} for this source, these options and this NVRTC version when there is one that
-     * loads (one that does not, e.g. written by a newer toolkit, is removed), else NVRTC's, then
-     * kept there. Caller holds the lock.
+     * loads, else NVRTC's, then kept there (replacing an entry that did not load, e.g. one a newer
+     * toolkit wrote; an entry is replaced only by PTX that loaded). Caller holds the lock.
      */
     MemorySegment module(KernelCache cache, KernelSource source, List<String> options, String op) {
         String key = KernelCache.key(source.text(), String.join(" ", options), "nvrtc " + info.nvrtcVersion());
@@ -243,13 +244,29 @@ public final class CuContext extends AbstractGpuContext<CuProgram, CuBuffer> {
             try {
                 return driver.loadModule(kept.get(), source.name(), op);
             } catch (CudaException e) {
-                cache.forget(key);
+                // compiled again below; if that loads, it replaces the entry
             }
         }
         String ptx = nvrtc.compile(source.text(), source.name(), options, op);
+        nvrtcCompiles++;
         MemorySegment module = driver.loadModule(ptx, source.name(), op);
         cache.store(key, ptx);
         return module;
+    }
+
+    /** Sources NVRTC compiled so far (the others came from the in-memory or the disk cache). */
+    public long nvrtcCompiles() {
+        lock.lock();
+        try {
+            return nvrtcCompiles;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The disk cache of compiled kernels ({@code -Dssam.gpu.kernelCache}). */
+    public KernelCache kernelCache() {
+        return kernelCache;
     }
 
     /** Queues the copy through the staging memory (see the class comment). */

@@ -13,12 +13,16 @@ import java.util.Optional;
  * {@code ~/.cache/ssam/kernels}; {@code none} turns it off): a CUDA context that finds the PTX of
  * a source, its compile options and the compiler's version here loads it instead of compiling
  * again, which takes seconds per run for the scan's unrolled kernels. One file per entry,
- * {@code <key>.ptx}, the key a SHA-256 of everything the compile depends on ({@link #key}); the
- * first line holds the SHA-256 of the rest, so a truncated or altered file is never loaded (it is
- * deleted and compiled again). Writes go to a temporary file moved into place, so processes
- * sharing the folder see whole entries or none. The cache is an optimisation: a folder that cannot
- * be read or written only means compiling every run ({@link #storeFailures} counts the entries
- * that could not be written). Thread-safe.
+ * {@code <key>.ptx} (a few hundred KB; nothing is evicted: each edited source or new option set
+ * adds one), the key a SHA-256 of everything the compile depends on ({@link #key}); the first line
+ * holds the SHA-256 of the rest, so a truncated or damaged file is never loaded (it is deleted and
+ * compiled again). The checksum guards against damage, not tampering: the folder must be the
+ * user's own. NVRTC's version enters the key as major.minor, so after a patch-level toolkit update
+ * that changed code generation, empty the folder. Writes go to a temporary file moved into place,
+ * so processes sharing the folder see whole entries or none. The cache is an optimisation: a
+ * folder that cannot be read or written only means compiling every run ({@link #storeFailures}
+ * counts the entries that could not be written; {@code ssam bench} prints it on CUDA).
+ * Thread-safe.
  *
  * <pre>{@code
  * KernelCache cache = KernelCache.of(RuntimeFlags.CURRENT.gpuKernelCache());
@@ -122,8 +126,8 @@ public final class KernelCache {
         }
     }
 
-    /** Removes the entry under {@code key} (one that failed to load), if the folder allows. */
-    public void forget(String key) {
+    /** Removes the damaged entry under {@code key}, if the folder allows. */
+    private void forget(String key) {
         if (dir == null) {
             return;
         }
@@ -134,7 +138,7 @@ public final class KernelCache {
         }
     }
 
-    /** Entries loaded so far. */
+    /** Whole entries read so far (a CUDA context then loads them; one that does not load is compiled again). */
     public synchronized long hits() {
         return hits;
     }

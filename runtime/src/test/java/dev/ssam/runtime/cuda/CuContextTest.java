@@ -234,7 +234,8 @@ class CuContextTest {
 
     /**
      * The disk cache of compiled kernels: the first module is compiled and kept, the second comes
-     * from the folder, and an entry that does not load (whole, but not PTX) is compiled again.
+     * from the folder without NVRTC, and an entry that does not load (whole, but not PTX) is
+     * compiled again and replaced; each module has its kernel.
      */
     @Test
     void modulesComeFromTheDiskCacheAndAnEntryThatDoesNotLoadIsCompiledAgain(@TempDir Path dir) {
@@ -243,16 +244,25 @@ class CuContextTest {
         List<String> options = Nvrtc.options(ctx.device().arch(), "-DSSAM_TEST_CACHE=1");
         String key = KernelCache.key(SMOKE.text(), String.join(" ", options), "nvrtc " + ctx.device().nvrtcVersion());
         try (CuSession s = ctx.session("cache")) {
-            ctx.driver.unloadModule(ctx.module(cache, SMOKE, options, "cache"), "cache");
+            long compiles = ctx.nvrtcCompiles();
+            loadAndCheck(ctx, cache, options);
+            assertEquals(compiles + 1, ctx.nvrtcCompiles(), "the first module is compiled");
             String ptx = cache.load(key).orElseThrow(() -> new AssertionError("the compiled PTX was not kept"));
             assertTrue(ptx.contains("ssam_test_axpy"), "the entry is the module's PTX");
-            long hits = cache.hits();
-            ctx.driver.unloadModule(ctx.module(cache, SMOKE, options, "cache"), "cache");
-            assertEquals(hits + 1, cache.hits(), "the second module came from the cache");
+            loadAndCheck(ctx, cache, options);
+            assertEquals(compiles + 1, ctx.nvrtcCompiles(), "the second module came from the cache");
             cache.store(key, "this is not PTX\n");
-            ctx.driver.unloadModule(ctx.module(cache, SMOKE, options, "cache"), "cache");
-            assertEquals(ptx, cache.load(key).orElseThrow(), "compiled again and kept again");
+            loadAndCheck(ctx, cache, options);
+            assertEquals(compiles + 2, ctx.nvrtcCompiles(), "an entry that does not load is compiled again");
+            assertEquals(ptx, cache.load(key).orElseThrow(), "and replaced");
         }
+    }
+
+    /** Loads the smoke module through {@code cache}, finds its kernel, unloads it. */
+    private static void loadAndCheck(CuContext ctx, KernelCache cache, List<String> options) {
+        java.lang.foreign.MemorySegment module = ctx.module(cache, SMOKE, options, "cache");
+        assertTrue(!ctx.driver.function(module, "ssam_test_axpy", "cache").equals(java.lang.foreign.MemorySegment.NULL));
+        ctx.driver.unloadModule(module, "cache");
     }
 
     @Test
