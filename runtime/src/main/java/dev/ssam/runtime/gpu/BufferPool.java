@@ -5,12 +5,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The caching allocator of a GPU context: sizes are rounded up to a power of two (at least
- * {@value #MIN_BYTES} bytes), released buffers wait on a free list of their size class and are
- * handed out again, so a training loop that runs the same ops every step allocates device memory
- * only in its first step. At most {@code cap} bytes wait on the free lists; a release beyond that
- * frees the buffer. Session buffers and resident tensor copies are counted apart. A backend adds
- * the device's allocation and free. Not thread-safe: the owning context's lock serialises access,
+ * The caching allocator of a GPU context: sizes are rounded up to a size class (four per power
+ * of two, at least {@value #MIN_BYTES} bytes: at most a quarter more than asked, where powers of
+ * two alone cost up to double: SSAM-Tiny's (B, L, E) activations of 148 MB at batch 256 took
+ * 256 MiB each), released buffers wait on a free list of their size class and are handed out
+ * again, so a training loop that runs the same ops every step allocates device memory only in its
+ * first step. At most {@code cap} bytes wait on the free lists; a release beyond that frees the
+ * buffer. When the device refuses an allocation while buffers wait on the free lists, they are
+ * freed and the allocation tried once more. Session buffers and resident tensor copies are
+ * counted apart. A backend adds the device's allocation and free. Not thread-safe: the owning context's lock serialises access,
  * and a buffer is released only once the device has finished with it.
  *
  * <pre>{@code
@@ -36,11 +39,15 @@ public abstract class BufferPool<B extends GpuBuffer> {
         this.cap = cap;
     }
 
-    /** The size class of a request: the next power of two, at least {@link #MIN_BYTES}. */
+    /**
+     * The size class of a request: {@code bytes} rounded up to a multiple of a quarter of its
+     * power of two (at least {@link #MIN_BYTES}): 4096, 8192, 12288, 16384, 20480, ..., 2^k,
+     * 1.25 2^k, 1.5 2^k, 1.75 2^k, 2^(k+1).
+     */
     public static long sizeClass(long bytes) {
         long b = Math.max(MIN_BYTES, bytes);
-        long p = Long.highestOneBit(b);
-        return p == b ? b : p << 1;
+        long step = Math.max(MIN_BYTES, Long.highestOneBit(b) >> 2);
+        return (b + step - 1) / step * step;
     }
 
     /** A session buffer of at least {@code bytes}, reused when one of its class is free. */
@@ -106,10 +113,28 @@ public abstract class BufferPool<B extends GpuBuffer> {
         if (b != null) {
             freeBytes -= size;
         } else {
-            b = allocate(size, op);
+            b = allocateOrTrim(size, op);
         }
         count(size, resident);
         return b;
+    }
+
+    /** A new buffer; when the device refuses while buffers wait on the free lists, frees them and tries once more. */
+    private B allocateOrTrim(long size, String op) {
+        try {
+            return allocate(size, op);
+        } catch (RuntimeException refused) {
+            if (freeBytes == 0) {
+                throw refused;
+            }
+            trim();
+            try {
+                return allocate(size, op);
+            } catch (RuntimeException again) {
+                again.addSuppressed(refused);
+                throw again;
+            }
+        }
     }
 
     private void put(B b, boolean resident) {

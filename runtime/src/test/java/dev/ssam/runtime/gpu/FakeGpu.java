@@ -104,6 +104,9 @@ final class FakeGpu {
     static final class Pool extends BufferPool<Buffer> {
         final List<Buffer> freed = new ArrayList<>();
         int allocations;
+        /** Device memory the fake has (bytes), and in use (allocated, not freed). */
+        long capacity = Long.MAX_VALUE;
+        long used;
 
         Pool(long cap) {
             super(cap);
@@ -111,13 +114,19 @@ final class FakeGpu {
 
         @Override
         protected Buffer allocate(long bytes, String op) {
+            if (used + bytes > capacity) {
+                throw new IllegalStateException(op + ": out of device memory (" + bytes + " bytes asked, " + used
+                        + " of " + capacity + " in use)");
+            }
             allocations++;
+            used += bytes;
             return new Buffer(new float[(int) (bytes / Float.BYTES)]);
         }
 
         @Override
         protected void free(Buffer b) {
             freed.add(b);
+            used -= b.floats() * Float.BYTES;
         }
     }
 

@@ -62,9 +62,10 @@ class ClApiTest {
     }
 
     @Test
-    void sizeClassesArePowersOfTwo() {
+    void sizeClassesAreTheSharedPoolsFourPerPowerOfTwo() {
         assertEquals(ClBufferPool.MIN_BYTES, ClBufferPool.sizeClass(1));
         assertEquals(8192, ClBufferPool.sizeClass(4097));
         assertEquals(8192, ClBufferPool.sizeClass(8192));
+        assertEquals(12288, ClBufferPool.sizeClass(8193));
     }
 }
