@@ -15,8 +15,7 @@ import dev.ssam.runtime.Tensor;
  */
 final class MixerBackward {
     private final Tensor gy;      // (B, L, E) gradient of the gated scan output
-    private final Tensor gxc;     // (B, L, E) gradient of the scan input u = SiLU(conv(x)), scan part
-    private final Tensor gxcProj; // (B, L, E) gradient of u through x_proj
+    private final Tensor gxc;     // (B, L, E) gradient of the scan input u = SiLU(conv(x)) (scan, then x_proj added)
     private final Tensor gdt;     // (B, L, E) gradient of dt (before bias and softplus)
     private final Tensor ga;      // (E, N) gradient of A
     private final Tensor gbm;     // (B, L, N)
@@ -26,7 +25,6 @@ final class MixerBackward {
     private final Tensor gbc;     // (B, L, 2N)
     private final Tensor gxdbl;   // (B, L, R + 2N)
     private final Tensor gx;      // (B, L, E) gradient of the conv input
-    private final Tensor gxz;     // (B, L, 2E)
 
     MixerBackward(SsamConfig c, int batch) {
         int l = c.seqLen();
@@ -35,7 +33,6 @@ final class MixerBackward {
         int r = c.dtRank();
         gy = Tensor.zeros(batch, l, e);
         gxc = Tensor.zeros(batch, l, e);
-        gxcProj = Tensor.zeros(batch, l, e);
         gdt = Tensor.zeros(batch, l, e);
         ga = Tensor.zeros(e, n);
         gbm = Tensor.zeros(batch, l, n);
@@ -45,7 +42,6 @@ final class MixerBackward {
         gbc = Tensor.zeros(batch, l, 2 * n);
         gxdbl = Tensor.zeros(batch, l, r + 2 * n);
         gx = Tensor.zeros(batch, l, e);
-        gxz = Tensor.zeros(batch, l, 2 * e);
     }
 
     /**
@@ -67,10 +63,12 @@ final class MixerBackward {
         Matmul.linearBackward(backend, act.dtRaw(), p.dtProjW(), gdt, gdtRaw, g.dtProjW(), null);
         Elementwise.concat(backend, gbm, gcm, gbc);
         Elementwise.concat(backend, gdtRaw, gbc, gxdbl);
-        Matmul.linearBackward(backend, act.xc(), p.xProj(), gxdbl, gxcProj, g.xProj(), null);
-        Elementwise.add(backend, gxc, gxcProj, gxc);
+        Matmul.linearBackwardAccumulate(backend, act.xc(), p.xProj(), gxdbl, gxc, g.xProj(), null);   // u feeds both
         CausalConv1d.backward(backend, act.x(), p.convW(), p.convB(), true, gxc, gx, g.convW(), g.convB());
-        Elementwise.concat(backend, gx, gz, gxz);
-        Matmul.linearBackward(backend, h, p.inProj(), gxz, gh, g.inProj(), null);
+        // in_proj's rows: x = h W[0, E)^T, z = h W[E, 2E)^T; gh gets both parts, no (B, L, 2E) concat
+        int e = gx.dim(-1);
+        Matmul.linearBackward(backend, h, p.inProj().slice0(0, e), gx, gh, g.inProj().slice0(0, e), null);
+        Matmul.linearBackwardAccumulate(backend, h, p.inProj().slice0(e, 2 * e), gz, gh, g.inProj().slice0(e, 2 * e),
+                null);
     }
 }

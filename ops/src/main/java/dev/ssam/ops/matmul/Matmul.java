@@ -117,6 +117,26 @@ public final class Matmul {
      */
     public static void linearBackward(Backend backend, Tensor x, Tensor w, Tensor gout,
                                       Tensor gx, Tensor gw, Tensor gbias) {
+        backward(backend, x, w, gout, gx, 0f, gw, gbias);
+    }
+
+    /**
+     * As {@link #linearBackward}, but the input gradient is added into what {@code gx} holds:
+     * {@code gx += gout w} (one GEMM with beta = 1, where a product into a temporary and an add
+     * would write and read it once more), {@code gw} and {@code gbias} overwritten as there. E.g. a
+     * tensor read by two layers, or one layer's weight split into row blocks that each get their
+     * part of the input gradient.
+     */
+    public static void linearBackwardAccumulate(Backend backend, Tensor x, Tensor w, Tensor gout,
+                                                Tensor gx, Tensor gw, Tensor gbias) {
+        if (gx == null) {
+            throw new IllegalArgumentException(OP_BACKWARD + ": gx is missing (null), expected the gradient to add into");
+        }
+        backward(backend, x, w, gout, gx, 1f, gw, gbias);
+    }
+
+    private static void backward(Backend backend, Tensor x, Tensor w, Tensor gout, Tensor gx, float gxBeta,
+                                 Tensor gw, Tensor gbias) {
         Dims d = checkInputs(OP_BACKWARD, x, w, null);
         requireRows(OP_BACKWARD, "gout", gout, x, d.n());
         Tensor[] inputs = {x, w, gout};
@@ -137,9 +157,9 @@ public final class Matmul {
             Shapes.requireDistinct(OP_BACKWARD, "gbias", gbias, "gw", gw);
         }
         if (gx != null) {
-            // gx (M, K) = gout (M, N) * w (N, K)
+            // gx (M, K) = gout (M, N) * w (N, K) [+ gx]
             Gemm.run(backend, new Gemm.Dims(false, false, d.m(), d.k(), d.n(), d.n(), d.k(), d.k()), 1f,
-                    gout, w, 0f, gx, null);
+                    gout, w, gxBeta, gx, null);
         }
         if (gw != null) {
             // gw (N, K) = gout^T (N, M) * x (M, K)

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link Matmul#linear}, {@link Matmul#linearAccumulate} and {@link Matmul#linearBackward} on every backend against Ref: the model's
+ * {@link Matmul#linear}, {@link Matmul#linearAccumulate}, {@link Matmul#linearBackward} and
+ * {@link Matmul#linearBackwardAccumulate} on every backend against Ref: the model's
  * projections, awkward and batched shapes, any leading dimensions, absent gradients; guards and
  * unchanged inputs; Cpu 1 vs 2 threads bitwise; central differences on Ref; shape errors. OpenCL
  * cases skip without a device (fail under CI=true).
@@ -144,6 +145,47 @@ class MatmulTest {
             }
         }
         return result;
+    }
+
+    /**
+     * gx += gout w: the input gradient added into what gx holds (on Ref, bitwise the backward into a
+     * temporary, then the add), gw overwritten as linearBackward's; other backends within their
+     * tolerance.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void linearBackwardAccumulateAddsTheInputGradientIntoGx(BackendUnderTest b) {
+        SplittableRandom rnd = new SplittableRandom(31);
+        int[][] shapes = {{576, 60, 2, 251}, {192, 576, 1, 17}, {7, 5, 3, 17}, {1, 1, 1, 1}};   // K, N, B, L
+        for (int[] sh : shapes) {
+            int k = sh[0];
+            int n = sh[1];
+            Tensor x = random(rnd, 1, sh[2], sh[3], k);                    // (B, L, K)
+            Tensor w = random(rnd, 1 / Math.sqrt(k), n, k);                // (N, K)
+            Tensor gout = random(rnd, 1 / Math.sqrt(n), sh[2], sh[3], n);  // (B, L, N)
+            Tensor start = random(rnd, 1, sh[2], sh[3], k);                // what gx holds before
+            Tensor[] ref = backward(Backend.ref(), x, w, gout, true, true, false);
+            Tensor expected = start.copy();
+            for (int i = 0; i < expected.size(); i++) {
+                expected.data()[i] = start.data()[i] + ref[0].data()[i];
+            }
+            GuardedTensor gx = GuardedTensor.zeros(sh[2], sh[3], k);
+            System.arraycopy(start.data(), 0, gx.tensor().data(), gx.tensor().offset(), start.size());
+            Tensor gw = Tensor.zeros(n, k);
+            gw.fill(Float.NaN);   // overwritten, not accumulated
+            Matmul.linearBackwardAccumulate(b.backend(), x, w, gout, gx.tensor(), gw, null);
+            String name = "linearBackwardAccumulate K=" + k + " N=" + n + " " + b;
+            if (b.backend() instanceof Backend.Ref) {
+                TensorCompare.assertBitwiseEqual(name + " gx", expected, gx.tensor());
+                TensorCompare.assertBitwiseEqual(name + " gw", ref[1], gw);
+            } else {
+                TensorCompare.assertClose(name + " gx", expected, gx.tensor(), b.vsRefReduction());
+                TensorCompare.assertClose(name + " gw", ref[1], gw, b.vsRefReduction());
+            }
+            gx.assertGuardsIntact(name + " gx");
+        }
+        assertRejected(() -> Matmul.linearBackwardAccumulate(b.backend(), Tensor.zeros(2, 3), Tensor.zeros(4, 3),
+                Tensor.zeros(2, 4), null, null, null), "linearBackward", "gx is missing");
     }
 
     @ParameterizedTest(name = "{0}")
