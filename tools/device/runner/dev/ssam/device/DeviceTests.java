@@ -2,6 +2,7 @@ package dev.ssam.device;
 
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -28,7 +29,9 @@ import static org.junit.platform.engine.discovery.PackageNameFilter.includePacka
  * kit's runtime has no zip file system), the tests of {@code dev.ssam.runtime.cuda} and the CUDA
  * cases of the op parity suites (golden suites excluded), as {@link OnlyCudaCases} selects them:
  * the op suites' other tests are dropped at discovery and their ref, cpu and opencl cases are
- * disabled. Prints each failure and skipped case, then one JSON summary line ({@code disabled}:
+ * disabled. Prints each test class's end and each failure as they happen (so a run its time limit
+ * stops still shows how far it got), then the failures in full, the skipped cases and one JSON
+ * summary line ({@code disabled}:
  * the other backends' cases; {@code skipped}: cases that gave up, e.g. for want of a device);
  * exits 0 only when nothing failed and at least one op parity case ran on CUDA.
  */
@@ -64,11 +67,22 @@ public final class DeviceTests {
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         List<String> skipped = new ArrayList<>();
         int[] cudaCases = new int[1];
+        long start = System.nanoTime();
+        PrintWriter progress = new PrintWriter(System.out, true);
         TestExecutionListener log = new TestExecutionListener() {
             @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                double at = (System.nanoTime() - start) / 1e9;
+                // as it happens (flushed), so a run stopped by its time limit still shows how far it got
                 if (!id.isTest()) {
+                    if (id.getSource().orElse(null) instanceof ClassSource c) {
+                        progress.printf("class %s: %s at %.1f s%n", c.getClassName(), result.getStatus(), at);
+                    }
                     return;
+                }
+                if (result.getStatus() == TestExecutionResult.Status.FAILED) {
+                    progress.printf("FAILED at %.1f s: %s %s: %s%n", at, id.getLegacyReportingName(),
+                            id.getDisplayName(), result.getThrowable().map(Throwable::toString).orElse(""));
                 }
                 if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
                     skipped.add(id.getDisplayName() + ": " + result.getThrowable().map(Throwable::getMessage).orElse(""));

@@ -181,32 +181,41 @@ class CuContextTest {
     /**
      * Uploads queued behind a kernel that runs for tens of milliseconds, through more bytes than the
      * staging ring holds: a region the host fills again must wait for the copy that read it before
-     * (still queued behind the kernel), or a device array would receive another array's values.
+     * (still queued behind the kernel), or a device array would receive another array's values. A
+     * first pass grows the ring to its size for these arrays and gives them their device buffers,
+     * so nothing allocated (which may wait for the device) comes between the kernel and the uploads.
      */
     @Test
     void uploadsQueuedBehindRunningWorkKeepTheirValuesWhileTheStagingWraps() {
         CuContext ctx = cuda();
-        ctx.trim();   // the staging ring starts again at its smallest: the uploads below wrap it
+        ctx.trim();   // the staging ring starts again at its smallest: 1 MiB arrays make it 3 MiB
+        int n = 1 << 18;
+        int arrays = 8;
+        Tensor[] xs = new Tensor[arrays];
+        Tensor[] ys = new Tensor[arrays];
+        for (int a = 0; a < arrays; a++) {
+            xs[a] = Tensor.zeros(n);
+            ys[a] = Tensor.zeros(n);
+            axpy(ctx, ys[a], xs[a], 1f);   // warm-up: ring grown, device buffers made
+        }
+        for (Tensor y : ys) {
+            assertEquals(0f, y.get(0));   // back on the host now, so the host writes below need no download
+        }
         Tensor spin = Tensor.zeros(1);
         try (CuSession s = ctx.session("spin")) {
             GpuProgram p = s.program(SMOKE, null);
             s.launch1d(p, "ssam_test_spin", 1, 1, s.inOut(spin), SPIN_ITERATIONS);
         }
         long waitsBefore = ctx.stagingWaits();
-        int n = 1 << 18;
-        int arrays = 8;
-        Tensor[] xs = new Tensor[arrays];
-        Tensor[] ys = new Tensor[arrays];
         for (int a = 0; a < arrays; a++) {
-            float[] x = new float[n];
+            float[] x = xs[a].data();   // host writes: both arrays go up again, through the ring
             for (int i = 0; i < n; i++) {
                 x[i] = a * 1000f + (i % 977);
             }
-            xs[a] = Tensor.of(x, n);
-            ys[a] = Tensor.zeros(n);
-            axpy(ctx, ys[a], xs[a], 1f);   // uploads x and y (both host-newer) through the staging ring
+            ys[a].fill(0f);
+            axpy(ctx, ys[a], xs[a], 1f);
         }
-        assertTrue(ctx.stagingWaits() > waitsBefore, "16 MiB of uploads wrapped a ring made for 1 MiB arrays");
+        assertTrue(ctx.stagingWaits() > waitsBefore, "16 MiB of uploads wrapped a ring of 3 MiB");
         for (int a = 0; a < arrays; a++) {
             TensorCompare.assertBitwiseEqual("y" + a, xs[a], ys[a]);
         }
@@ -214,7 +223,7 @@ class CuContextTest {
         for (int i = 0; i < SPIN_ITERATIONS; i++) {
             x = Math.fma(x, 0.999999f, 1e-7f);   // the kernel's recurrence, rounded as fmaf rounds it
         }
-        assertEquals(x, spin.get(0), "the spin kernel ran all its iterations");
+        assertEquals(x, spin.get(0), "the spin kernel ran");
     }
 
     /** y += a x on the device, y resident. */
