@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -92,18 +93,20 @@ class MatmulTest {
             for (int i = 0; i < expected.size(); i++) {
                 expected.data()[i] = start.data()[i] + product.data()[i];
             }
-            GuardedTensor out = GuardedTensor.zeros(sh[2], sh[3], n);
-            System.arraycopy(start.data(), 0, out.tensor().data(), out.tensor().offset(), start.size());
-            Tensor x0 = x.copy();
-            Matmul.linearAccumulate(b.backend(), x, w, out.tensor());
-            String name = "linearAccumulate K=" + k + " N=" + n + " " + b;
-            if (b.backend() instanceof Backend.Ref) {
-                TensorCompare.assertBitwiseEqual(name, expected, out.tensor());
-            } else {
-                TensorCompare.assertClose(name, expected, out.tensor(), b.vsRefReduction());
+            for (Backend be : List.of(Backend.ref(), b.backend())) {   // Ref bitwise, the backend within tolerance
+                GuardedTensor out = GuardedTensor.zeros(sh[2], sh[3], n);
+                System.arraycopy(start.data(), 0, out.tensor().data(), out.tensor().offset(), start.size());
+                Tensor x0 = x.copy();
+                Matmul.linearAccumulate(be, x, w, out.tensor());
+                String name = "linearAccumulate K=" + k + " N=" + n + " " + be.name();
+                if (be instanceof Backend.Ref) {
+                    TensorCompare.assertBitwiseEqual(name, expected, out.tensor());
+                } else {
+                    TensorCompare.assertClose(name, expected, out.tensor(), b.vsRefReduction());
+                }
+                out.assertGuardsIntact(name + " out");
+                TensorCompare.assertBitwiseEqual(name + " x unchanged", x0, x);
             }
-            out.assertGuardsIntact(name + " out");
-            TensorCompare.assertBitwiseEqual(name + " x unchanged", x0, x);
         }
     }
 
@@ -169,20 +172,22 @@ class MatmulTest {
             for (int i = 0; i < expected.size(); i++) {
                 expected.data()[i] = start.data()[i] + ref[0].data()[i];
             }
-            GuardedTensor gx = GuardedTensor.zeros(sh[2], sh[3], k);
-            System.arraycopy(start.data(), 0, gx.tensor().data(), gx.tensor().offset(), start.size());
-            Tensor gw = Tensor.zeros(n, k);
-            gw.fill(Float.NaN);   // overwritten, not accumulated
-            Matmul.linearBackwardAccumulate(b.backend(), x, w, gout, gx.tensor(), gw, null);
-            String name = "linearBackwardAccumulate K=" + k + " N=" + n + " " + b;
-            if (b.backend() instanceof Backend.Ref) {
-                TensorCompare.assertBitwiseEqual(name + " gx", expected, gx.tensor());
-                TensorCompare.assertBitwiseEqual(name + " gw", ref[1], gw);
-            } else {
-                TensorCompare.assertClose(name + " gx", expected, gx.tensor(), b.vsRefReduction());
-                TensorCompare.assertClose(name + " gw", ref[1], gw, b.vsRefReduction());
+            for (Backend be : List.of(Backend.ref(), b.backend())) {   // Ref bitwise, the backend within tolerance
+                GuardedTensor gx = GuardedTensor.zeros(sh[2], sh[3], k);
+                System.arraycopy(start.data(), 0, gx.tensor().data(), gx.tensor().offset(), start.size());
+                Tensor gw = Tensor.zeros(n, k);
+                gw.fill(Float.NaN);   // overwritten, not accumulated
+                Matmul.linearBackwardAccumulate(be, x, w, gout, gx.tensor(), gw, null);
+                String name = "linearBackwardAccumulate K=" + k + " N=" + n + " " + be.name();
+                if (be instanceof Backend.Ref) {
+                    TensorCompare.assertBitwiseEqual(name + " gx", expected, gx.tensor());
+                    TensorCompare.assertBitwiseEqual(name + " gw", ref[1], gw);
+                } else {
+                    TensorCompare.assertClose(name + " gx", expected, gx.tensor(), b.vsRefReduction());
+                    TensorCompare.assertClose(name + " gw", ref[1], gw, b.vsRefReduction());
+                }
+                gx.assertGuardsIntact(name + " gx");
             }
-            gx.assertGuardsIntact(name + " gx");
         }
         assertRejected(() -> Matmul.linearBackwardAccumulate(b.backend(), Tensor.zeros(2, 3), Tensor.zeros(4, 3),
                 Tensor.zeros(2, 4), null, null, null), "linearBackward", "gx is missing");
