@@ -16,9 +16,10 @@ import java.util.function.LongFunction;
  * <p>The ring holds at least {@value #SPAN} times its largest region (it grows, after waiting for
  * the copies still reading it, when a region would take more than a {@value #SPAN}th of it): a
  * batch of one size, with a few small uploads beside it, then waits at most for the copies of the
- * batch two before it, never for the one just queued. A region whose fence was never set (the copy
- * or the event failed) is waited for with the whole queue ({@code waitForQueue}). Not thread-safe:
- * the owning context's lock guards it.
+ * batch two before it, never for the one just queued. Where the host refuses that much page-locked
+ * memory, the ring takes just the region asked for and goes on with more waiting. A region whose
+ * fence was never set (the copy or the event failed) is waited for with the whole queue
+ * ({@code waitForQueue}). Not thread-safe: the owning context's lock guards it.
  *
  * <pre>{@code
  * MemorySegment region = ring.take(bytes);       // waits for older copies it overlaps, if any
@@ -61,6 +62,8 @@ public final class StagingRing {
     private MemorySegment memory = MemorySegment.NULL;
     private long head;
     private long waits;
+    /** The smallest size the host refused to allocate (page-locked memory can run short), else max. */
+    private long refused = Long.MAX_VALUE;
 
     /**
      * A ring of memory from {@code allocate} (bytes to a segment at least {@code align}-aligned),
@@ -94,7 +97,8 @@ public final class StagingRing {
             throw new IllegalArgumentException("StagingRing: bytes is " + bytes + ", expected at least 0");
         }
         long need = Math.max(align, (bytes + align - 1) & -align);
-        if (SPAN * need > memory.byteSize()) {
+        long size = memory.byteSize();
+        if (need > size || (SPAN * need > size && SPAN * need < refused)) {
             grow(need);
         }
         long start = head + need <= memory.byteSize() ? head : 0;
@@ -177,9 +181,32 @@ public final class StagingRing {
         }
     }
 
+    /**
+     * Replaces the memory by a larger one: {@value #SPAN} times {@code need} (or twice the old size),
+     * or, where the host refused that much page-locked memory before or refuses it now, just
+     * {@code need}: uploads then wait for more of the copies before them, but go on.
+     */
     private void grow(long need) {
         long old = memory.byteSize();
+        long least = Math.max(minBytes, need);
+        long want = Math.max(least, Math.max(SPAN * need, 2 * old));
+        if (want >= refused) {
+            want = least;
+        }
         clear();
-        memory = allocate.apply(Math.max(minBytes, Math.max(SPAN * need, 2 * old)));
+        try {
+            memory = allocate.apply(want);
+        } catch (RuntimeException e) {
+            if (want == least) {
+                throw e;
+            }
+            refused = want;
+            try {
+                memory = allocate.apply(least);
+            } catch (RuntimeException again) {
+                again.addSuppressed(e);
+                throw again;
+            }
+        }
     }
 }

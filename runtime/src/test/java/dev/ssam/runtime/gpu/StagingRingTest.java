@@ -116,6 +116,38 @@ class StagingRingTest {
     }
 
     @Test
+    void whenTheHostRefusesThreeRegionsTheRingHoldsOneAndGoesOnWaiting() {
+        List<Long> asked = new ArrayList<>();
+        StagingRing small = new StagingRing(bytes -> {
+            asked.add(bytes);
+            if (bytes > 5000) {
+                throw new IllegalStateException("cuMemAllocHost: out of memory");
+            }
+            return MemorySegment.ofAddress(1L << 40).reinterpret(bytes);
+        }, m -> { }, () -> queueWaits++, 4096, ALIGN);
+        TestFence first = new TestFence();
+        small.take(2000);
+        small.inFlight(first);
+        assertEquals(List.of(6144L, 4096L), asked, "three regions refused, then the smallest size");
+        TestFence second = new TestFence();
+        small.take(2000);
+        small.inFlight(second);
+        small.take(2000);                          // wraps onto the first region: waits for it
+        assertTrue(first.awaited);
+        assertFalse(second.settled());
+        assertEquals(List.of(6144L, 4096L), asked, "no second try at a size refused before");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> small.take(9000));
+        assertEquals("cuMemAllocHost: out of memory", e.getMessage());
+        assertEquals(List.of(6144L, 4096L, 9216L), asked, "past the refused size only the region itself is asked");
+        StagingRing none = new StagingRing(bytes -> {
+            throw new IllegalStateException("refused " + bytes);
+        }, m -> { }, () -> { }, 4096, ALIGN);
+        IllegalStateException both = assertThrows(IllegalStateException.class, () -> none.take(2000));
+        assertEquals("refused 4096", both.getMessage());
+        assertEquals("refused 6144", both.getSuppressed()[0].getMessage(), "the larger refusal travels with it");
+    }
+
+    @Test
     void aRegionWhoseFenceWasNeverSetIsWaitedForWithTheWholeQueue() {
         MemorySegment a = ring.take(1200);      // the copy "failed": no fence
         List<TestFence> later = new ArrayList<>();
