@@ -72,9 +72,11 @@ step() {
 
 
 # parity_tests SECONDS: the CUDA cases of the runtime and ops test suites through the JUnit launcher
-# (DeviceTests and OnlyCudaCases in tools/device/runner drop everything else), as a step.
+# (DeviceTests and OnlyCudaCases in tools/device/runner drop everything else), as a step;
+# SSAM_DEVICE_TESTS (a regular expression over fully qualified class names, default .*Test) narrows them.
 parity_tests() {
-  step "CUDA parity tests" "$1" "$java" "${flags[@]}" \
+  step "CUDA parity tests${SSAM_DEVICE_TESTS:+ (classes ${SSAM_DEVICE_TESTS})}" "$1" "$java" "${flags[@]}" \
+    "-Dssam.device.tests=${SSAM_DEVICE_TESTS:-.*Test}" \
     -cp "$kit/runner:$kit/junit/*:$kit/tests/runtime:$kit/tests/ops:$kit/ssam.jar" \
     dev.ssam.device.DeviceTests "$kit/tests/runtime" "$kit/tests/ops"
 }

@@ -7,6 +7,7 @@
  *   SSAM_NSTATE  N, the state size (1..32): the state of one channel lives in private memory
  *   SSAM_GROUP   channels per work-group (64); all channels of a group share one batch index
  *   SSAM_SPLIT   (optional) work-items per channel of scan_forward_split, dividing N
+ *   SSAM_BSPLIT  (optional) work-items per channel of scan_backward_split, dividing N
  *   SSAM_AHEAD   (default 1; ScanGpu passes 8) tokens whose u, delta (and z) a forward work-item
  *                loads together before stepping through them, so their memory latencies overlap
  *   SSAM_CHUNK   tokens per chunk (default 16): the forward stages a chunk's B and C rows in work-group
@@ -17,7 +18,8 @@
  *                token themselves; delta is then NULL
  *
  * One work-item per (batch, channel), grid (ceil(E / SSAM_GROUP) * SSAM_GROUP, B), work-group
- * (SSAM_GROUP, 1). Work-items past E take part in loads and barriers only.
+ * (SSAM_GROUP, 1), except the split kernels (several work-items per channel, each with its share of
+ * the N states). Work-items past E take part in loads and barriers only.
  */
 #ifndef SSAM_NSTATE
 #error "scan.cl needs -DSSAM_NSTATE=<N>"
@@ -481,6 +483,231 @@ KERNEL void scan_backward(GLOBAL const float *u, GLOBAL const float *delta, GLOB
         partE[pe + NS + 1] = gBias;
     }
 }
+
+#ifdef SSAM_BSPLIT
+/* States per work-item of scan_backward_split. */
+#define BNPT (NS / SSAM_BSPLIT)
+/* Channels per work-group of scan_backward_split (work-group SSAM_BGROUP * SSAM_BSPLIT). */
+#define SSAM_BGROUP 32
+#define BTHREADS (SSAM_BGROUP * SSAM_BSPLIT)
+/*
+ * Row of one channel in the split backward's per-token exchange: dB then dC contributions (2N),
+ * the parts of du's and of dDelta's sums (S each), made odd so a warp's rows fall in distinct banks.
+ */
+#define BROW ((2 * NS + 2 * SSAM_BSPLIT) | 1)
+
+/*
+ * scan_backward with each channel's N states spread over SSAM_BSPLIT work-items of BNPT states
+ * each (compiled only with -DSSAM_BSPLIT=S, S dividing N): work-group SSAM_BGROUP * S,
+ * work-item lt = channel * S + part, grid (ceil(E / SSAM_BGROUP) * SSAM_BGROUP * S, B).
+ * A chunk's recomputed states stay in registers: the loops over its tokens are unrolled, so every
+ * index into hs is a constant (scan_backward keeps a whole chunk of N states per work-item in
+ * stack memory, 1.6 KB at N = 24, which left the H100 at 12 warps an SM and most of the kernel's
+ * time in memory traffic). Per token each work-item writes its states' dB and dC contributions
+ * and its parts of du's and dDelta's sums to a row in work-group memory (two rows alternate, so
+ * one barrier a token suffices); after the barrier, work-items 0 .. 2N-1 add the group's channels
+ * in order into partBC ((B, L, 2N, groups), groups = ceil(E / SSAM_BGROUP)), and the last
+ * SSAM_BGROUP work-items, one per channel, add the parts in order and write du, dDelta and dz (the
+ * chunk's outputs before the gate, ys, wait in work-group memory as parts, from the recompute) and
+ * keep the channel's dD and dDeltaBias sums. partE as scan_backward's.
+ */
+KERNEL void scan_backward_split(GLOBAL const float *u, GLOBAL const float *delta, GLOBAL const float *A,
+                                GLOBAL const float *Bm, GLOBAL const float *Cm, GLOBAL const float *Dv,
+                                GLOBAL const float *z, GLOBAL const float *deltaBias, GLOBAL const float *gout,
+                                GLOBAL float *ckpt, GLOBAL float *du, GLOBAL float *dDelta, GLOBAL float *dz,
+                                GLOBAL float *partBC, GLOBAL float *partE, int len, int dInner, int softplus,
+                                int ckptReady) {
+    LOCAL float red[2 * SSAM_BGROUP * BROW];
+    LOCAL float ysp[SSAM_CHUNK * BTHREADS];
+    int lt = THREAD_ID(0);
+    int part = lt % SSAM_BSPLIT;
+    int ch = lt / SSAM_BSPLIT;
+    int e0 = BLOCK_ID(0) * SSAM_BGROUP;
+    int e = e0 + ch;
+    int b = GLOBAL_ID(1);
+    int group = BLOCK_ID(0);
+    int groups = GRID_DIM(0);
+    int active = e < dInner;
+    int ec = active ? e : 0;
+    int n0 = part * BNPT;
+    int chunks = (len + SSAM_CHUNK - 1) / SSAM_CHUNK;
+    /* the finalizing work-item of channel fc (the last SSAM_BGROUP work-items), or -1 */
+    int fc = lt - (BTHREADS - SSAM_BGROUP);
+    int fe = e0 + (fc >= 0 ? fc : 0);
+    int fin = fc >= 0 && fe < dInner;
+    int fec = fin ? fe : 0;
+    float fBias = deltaBias != 0 ? deltaBias[fec] : 0.0f;
+    float fSkip = Dv != 0 ? Dv[fec] : 0.0f;
+    float gD = 0.0f;
+    float gBias = 0.0f;
+    float a[BNPT];
+    float a2[BNPT];
+    float h[BNPT];
+    float gh[BNPT];
+    float gA[BNPT];
+    float hs[SSAM_CHUNK * BNPT];
+    float ds[SSAM_CHUNK];
+#pragma unroll
+    for (int i = 0; i < BNPT; i++) {
+        a[i] = A[ec * NS + n0 + i];
+        a2[i] = a[i] * SSAM_LOG2E;
+        h[i] = 0.0f;
+        gh[i] = 0.0f;
+        gA[i] = 0.0f;
+    }
+    float bias = deltaBias != 0 ? deltaBias[ec] : 0.0f;
+
+    /* 1. forward over every token, keeping this work-item's states at each chunk start */
+    if (active && !ckptReady) {
+        for (int t = 0; t < len; t++) {
+            if (t % SSAM_CHUNK == 0) {
+                scan_save_states(ckpt, h, BNPT, n0, b, chunks, t / SSAM_CHUNK, dInner, e);
+            }
+            int ut = (b * len + t) * dInner + e;
+            float d = scan_step(delta[ut], bias, softplus);
+            float dU = d * u[ut];
+#pragma unroll
+            for (int i = 0; i < BNPT; i++) {
+                h[i] = fmaf(exp2f(d * a2[i]), h[i], Bm[(b * len + t) * NS + n0 + i] * dU);
+            }
+        }
+    }
+
+    /* 2. chunks from the last to the first */
+    int par = 0;
+    for (int c = chunks - 1; c >= 0; c--) {
+        int t0 = c * SSAM_CHUNK;
+        int steps = len - t0 < SSAM_CHUNK ? len - t0 : SSAM_CHUNK;
+        float h0[BNPT]; /* the state before the chunk */
+#pragma unroll
+        for (int i = 0; i < BNPT; i++) {
+            h0[i] = active ? ckpt[((b * chunks + c) * NS + n0 + i) * dInner + e] : 0.0f;
+            h[i] = h0[i];
+        }
+        BARRIER(); /* the previous chunk's finalizers have read ysp */
+        /* recompute: hs[k] is the state after token t0 + k; ysp this work-item's part of y before the gate */
+#pragma unroll
+        for (int k = 0; k < SSAM_CHUNK; k++) {
+            if (active && k < steps) {
+                int bt = (b * len + t0 + k) * NS + n0;
+                int ut = (b * len + t0 + k) * dInner + e;
+                float d = scan_step(delta[ut], bias, softplus);
+                float dU = d * u[ut];
+                float acc = 0.0f;
+#pragma unroll
+                for (int i = 0; i < BNPT; i++) {
+                    h[i] = fmaf(exp2f(d * a2[i]), h[i], Bm[bt + i] * dU);
+                    hs[k * BNPT + i] = h[i];
+                    acc = fmaf(Cm[bt + i], h[i], acc);
+                }
+                ds[k] = d;
+                ysp[k * BTHREADS + lt] = acc;
+            }
+        }
+        /* every work-item passes every barrier (past the last token too): OpenCL compilers for CPUs
+         * duplicate the code after a barrier under a condition, once for each such barrier */
+#pragma unroll
+        for (int k = SSAM_CHUNK - 1; k >= 0; k--) {
+            int live = k < steps;
+            int t = t0 + k;
+            LOCAL_PTR float *row = red + (par * SSAM_BGROUP + ch) * BROW;
+            if (live) {
+                if (active) {
+                    int bt = (b * len + t) * NS + n0;
+                    int ut = (b * len + t) * dInner + e;
+                    float uu = u[ut];
+                    float d = ds[k];
+                    float g = z != 0 ? gout[ut] * ssam_silu(z[ut]) : gout[ut];
+                    float gradU = 0.0f;
+                    float gradD = 0.0f;
+#pragma unroll
+                    for (int i = 0; i < BNPT; i++) {
+                        float an = exp2f(d * a2[i]);
+                        float hPrev = k > 0 ? hs[(k - 1) * BNPT + i] : h0[i];
+                        float bn = Bm[bt + i];
+                        gh[i] = fmaf(g, Cm[bt + i], gh[i]);
+                        row[NS + n0 + i] = g * hs[k * BNPT + i];
+                        float dLda = gh[i] * hPrev;
+                        gradD += dLda * an * a[i] + gh[i] * bn * uu;
+                        gA[i] = fmaf(dLda * an, d, gA[i]);
+                        row[n0 + i] = gh[i] * d * uu;
+                        gradU = fmaf(gh[i] * d, bn, gradU);
+                        gh[i] *= an;
+                    }
+                    row[2 * NS + part] = gradU;
+                    row[2 * NS + SSAM_BSPLIT + part] = gradD;
+                } else {
+#pragma unroll
+                    for (int i = 0; i < BNPT; i++) {
+                        row[n0 + i] = 0.0f;
+                        row[NS + n0 + i] = 0.0f;
+                    }
+                }
+            }
+            BARRIER();
+            if (live) {
+                LOCAL_PTR float *rows = red + par * SSAM_BGROUP * BROW;
+                /* dB, dC of token t: this group's channels in order */
+                if (lt < 2 * NS) {
+                    float s = 0.0f;
+                    for (int cc = 0; cc < SSAM_BGROUP; cc++) {
+                        s += rows[cc * BROW + lt];
+                    }
+                    partBC[((b * len + t) * 2 * NS + lt) * groups + group] = s;
+                }
+                /* du, dDelta, dz of channel fe at token t: the parts in order */
+                if (fin) {
+                    LOCAL_PTR float *frow = rows + fc * BROW;
+                    int ut = (b * len + t) * dInner + fe;
+                    float go = gout[ut];
+                    float uu = u[ut];
+                    float g = go;
+                    float ys = 0.0f;
+                    for (int p = 0; p < SSAM_BSPLIT; p++) {
+                        ys += ysp[k * BTHREADS + fc * SSAM_BSPLIT + p];
+                    }
+                    ys = Dv != 0 ? fmaf(fSkip, uu, ys) : ys;
+                    if (z != 0) {
+                        float zz = z[ut];
+                        g = go * ssam_silu(zz);
+                        if (dz != 0) {
+                            dz[ut] = go * ys * ssam_silu_grad(zz);
+                        }
+                    }
+                    float gradU = g * fSkip;
+                    float gradD = 0.0f;
+                    for (int p = 0; p < SSAM_BSPLIT; p++) {
+                        gradU += frow[2 * NS + p];
+                        gradD += frow[2 * NS + SSAM_BSPLIT + p];
+                    }
+                    gD = fmaf(g, uu, gD);
+                    float gradS = softplus ? gradD * ssam_softplus_grad(delta[ut] + fBias) : gradD;
+                    gBias += gradS;
+                    if (du != 0) {
+                        du[ut] = gradU;
+                    }
+                    if (dDelta != 0) {
+                        dDelta[ut] = gradS;
+                    }
+                }
+                par ^= 1;
+            }
+        }
+    }
+    if (active) {
+        int pe = (b * dInner + e) * (NS + 2);
+#pragma unroll
+        for (int i = 0; i < BNPT; i++) {
+            partE[pe + n0 + i] = gA[i];
+        }
+    }
+    if (fin) {
+        int pe = (b * dInner + fe) * (NS + 2);
+        partE[pe + NS] = gD;
+        partE[pe + NS + 1] = gBias;
+    }
+}
+#endif
 
 /* dB[b,t,n], dC[b,t,n] = sum over groups of partBC, groups in order; either may be NULL. Grid (B*L*N). */
 KERNEL void scan_reduce_bc(GLOBAL const float *partBC, GLOBAL float *dB, GLOBAL float *dC, int batchLen,

@@ -29,7 +29,8 @@ import static org.junit.platform.engine.discovery.PackageNameFilter.includePacka
  * kit's runtime has no zip file system), the tests of {@code dev.ssam.runtime.cuda} and the CUDA
  * cases of the op parity suites (golden suites excluded), as {@link OnlyCudaCases} selects them:
  * the op suites' other tests are dropped at discovery and their ref, cpu and opencl cases are
- * disabled. Prints each test class's end and each failure as they happen (so a run its time limit
+ * disabled; {@code -Dssam.device.tests=REGEX} narrows the classes (fully qualified names, default
+ * {@code .*Test}). Prints each test class's end and each failure as they happen (so a run its time limit
  * stops still shows how far it got), then the failures in full, the skipped cases and one JSON
  * summary line ({@code disabled}:
  * the other backends' cases; {@code skipped}: cases that gave up, e.g. for want of a device);
@@ -59,7 +60,8 @@ public final class DeviceTests {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectClasspathRoots(roots))
                 .filters(includePackageNames("dev.ssam.runtime.cuda", "dev.ssam.ops"),
-                        includeClassNamePatterns(".*Test"), excludeClassNamePatterns(".*GoldenTest"),
+                        includeClassNamePatterns(System.getProperty("ssam.device.tests", ".*Test")),
+                        excludeClassNamePatterns(".*GoldenTest"),
                         new OnlyCudaCases())
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
                 .build();

@@ -201,6 +201,70 @@ class SelectiveScanTest {
         ScanCase.assertUnchanged(before, in);
     }
 
+    /**
+     * The GPU backward with each channel's states spread over S work-items
+     * ({@code scan_backward_split}, {@code ssam.gpu.scanBackSplit}; S = 1 is {@code scan_backward})
+     * against Ref on every parity case where S divides the state size: guarded gradients, inputs
+     * unchanged; every other case also from the states a forward saved (bitwise the recomputed
+     * gradients). A split that does not divide N is refused, and the default falls back to one
+     * work-item per channel there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gpus")
+    void splitBackwardMatchesRefOnGpus(BackendUnderTest b) {
+        Backend.Gpu gpu = (Backend.Gpu) b.backend();
+        int ran = 0;
+        int savedRan = 0;
+        for (ScanCase c : ScanCase.parityCases()) {
+            SelectiveScan.Dims d = new SelectiveScan.Dims(c.batch(), c.len(), c.dInner(), c.dState());
+            Inputs in = c.inputs(SEED + 17L * c.hashCode());
+            Tensor gout = c.gout(SEED - 3L * c.hashCode());
+            Tensor[] before = ScanCase.snapshot(in);
+            Grads expected = Grads.like(in);
+            SelectiveScan.backward(Backend.ref(), in, gout, expected);
+            for (int split : new int[] {1, 2, 3, 4, 8}) {
+                if (c.dState() % split != 0) {
+                    continue;
+                }
+                assertEquals(split, ScanGpu.backSplit(d, split), c + " split " + split);
+                ScanCase.GuardedGrads actual = ScanCase.guardedGrads(in);
+                ScanGpu.backward(gpu, d, in, gout, actual.grads(), null, split);
+                Tensor[] e = new ScanCase.GuardedGrads(expected, new GuardedTensor[0]).tensors();
+                Tensor[] a = actual.tensors();
+                for (int k = 0; k < a.length; k++) {
+                    if (e[k] != null) {
+                        TensorCompare.assertClose(c + " split " + split + " " + ScanCase.GuardedGrads.NAMES[k], e[k],
+                                a[k], b.vsRefReduction());
+                    }
+                }
+                actual.assertGuardsIntact();
+                ScanCase.assertUnchanged(before, in);
+                if (ran++ % 2 == 0) {
+                    Tensor saved = Tensor.zeros(SelectiveScan.savedStatesShape(gpu, d));
+                    ScanGpu.forward(gpu, d, in, Tensor.zeros(c.batch(), c.len(), c.dInner()), null, saved, 1,
+                            ScanGpu.AHEAD);
+                    Grads fromSaved = Grads.like(in);
+                    ScanGpu.backward(gpu, d, in, gout, fromSaved, saved, split);
+                    Tensor[] f = new ScanCase.GuardedGrads(fromSaved, new GuardedTensor[0]).tensors();
+                    for (int k = 0; k < a.length; k++) {
+                        if (a[k] != null) {
+                            TensorCompare.assertBitwiseEqual(c + " split " + split + " from saved states "
+                                    + ScanCase.GuardedGrads.NAMES[k], actual.tensors()[k], f[k]);
+                        }
+                    }
+                    savedRan++;
+                }
+            }
+        }
+        assertTrue(ran >= 40 && savedRan >= 20, "cases run: " + ran + ", from saved states: " + savedRan);
+        SelectiveScan.Dims odd = new SelectiveScan.Dims(1, 3, 5, 24);
+        assertEquals(1, ScanGpu.backSplit(odd, 5));
+        assertEquals(1, ScanGpu.backSplit(new SelectiveScan.Dims(1, 3, 5, 1), 8));
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> ScanGpu.backward(gpu, odd, null, null, null, null, 5));
+        assertTrue(ex.getMessage().contains("cannot spread a channel over 5 work-items with dState 24"), ex.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void compactTensorsEndingInAPartialBlockMatchRef(BackendUnderTest b) {
