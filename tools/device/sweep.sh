@@ -6,8 +6,7 @@
 # scan, inputs loaded ahead, one stage of 256 windows, two of 128 or four of 64, whose downloads overlap
 # the next stage, the fused x_proj/dt/scan kernel against the separate ops, downloads started early or
 # not) and once at batch 1024 with the defaults, then ssam bench train
-# for every "scanSplit,scanAhead,scanChunk[,scanBackSplit]" entry in TRAIN (default: the one-work-item
-# backward, the split backward with 4 work-items a channel, chunks of 8, the split forward); last, bench embed and bench train in
+# for every "scanSplit,scanAhead,scanChunk" triple in TRAIN; last, bench embed and bench train in
 # full fp32 at batch 256 with -Dssam.gpu.pedanticGemm=true (CUBLAS_PEDANTIC_MATH, the fp32 mode of
 # every figure before session 7), to set against check.sh's fp32 lines (CUBLAS_DEFAULT_MATH).
 # Each step's name carries its settings; each prints one JSON line. Limits: 30 s an embed step, 45 s
@@ -30,13 +29,10 @@ for entry in ${EMBED:-1,1,256 1,8,256 4,8,256 1,8,128 4,8,128 4,8,64 4,8,128,fal
 done
 step "sweep embed: default settings, batch 1024 (8 stages of 128 windows)" 30 "$java" "${base[@]}" \
   -jar "$kit/ssam.jar" bench embed --device cuda --tf32 --threads 1 --batch 1024 --seconds 2
-for entry in ${TRAIN:-1,8,16,1 1,8,16,4 1,8,8,8 4,8,8,8}; do
-  IFS=, read -r split ahead chunk back <<< "$entry"
-  back="${back:-8}"
-  flags=("${base[@]}" "-Dssam.gpu.scanSplit=$split" "-Dssam.gpu.scanAhead=$ahead" "-Dssam.gpu.scanChunk=$chunk"
-    "-Dssam.gpu.scanBackSplit=$back")
-  step "sweep train: scanSplit=$split scanAhead=$ahead scanChunk=$chunk scanBackSplit=$back" 45 "$java" "${flags[@]}" \
-    -jar "$kit/ssam.jar" \
+for triple in ${TRAIN:-1,1,16 4,8,16 1,1,8 4,8,8}; do
+  IFS=, read -r split ahead chunk <<< "$triple"
+  flags=("${base[@]}" "-Dssam.gpu.scanSplit=$split" "-Dssam.gpu.scanAhead=$ahead" "-Dssam.gpu.scanChunk=$chunk")
+  step "sweep train: scanSplit=$split scanAhead=$ahead scanChunk=$chunk" 45 "$java" "${flags[@]}" -jar "$kit/ssam.jar" \
     bench train --device cuda --tf32 --config tiny --threads 1 --batch 256 --seconds 3
 done
 step "sweep embed: fp32, pedanticGemm=true" 30 "$java" "${base[@]}" -Dssam.gpu.pedanticGemm=true \

@@ -38,15 +38,13 @@ class CudaKernelSourcesTest {
     private static final List<Path> NVCC = List.of(Path.of("/usr/local/cuda/bin/nvcc"),
             Path.of("/usr/local/cuda-13.0/bin/nvcc"));
     /** Compile-time parameters a source requires, at the tiny model's values. */
-    private static final Map<String, List<String>> DEFINES = Map.of("scan.cl",
-            List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4", "-DSSAM_AHEAD=8", "-DSSAM_BSPLIT=8"),
+    private static final Map<String, List<String>> DEFINES = Map.of("scan.cl", List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4", "-DSSAM_AHEAD=8"),
             "conv.cl", List.of("-DCONV_TAPS=4", "-DCONV_TOKENS=8"),
             "layernorm.cl", List.of("-DLN_LANES=32", "-DLN_GROUP_ROWS=8"));
     /** Sources compiled a second time with other parameters: the code under #if they select. */
     private static final Map<String, List<String>> VARIANTS = Map.of("scan.cl+projected",
-            List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4", "-DSSAM_DTRANK=12", "-DSSAM_AHEAD=8", "-DSSAM_BSPLIT=4"),
-            "scan.cl+widest", List.of("-DSSAM_NSTATE=32", "-DSSAM_SPLIT=8", "-DSSAM_DTRANK=16", "-DSSAM_AHEAD=16",
-                    "-DSSAM_BSPLIT=2"));
+            List.of("-DSSAM_NSTATE=24", "-DSSAM_SPLIT=4", "-DSSAM_DTRANK=12", "-DSSAM_AHEAD=8"),
+            "scan.cl+widest", List.of("-DSSAM_NSTATE=32", "-DSSAM_SPLIT=8", "-DSSAM_DTRANK=16", "-DSSAM_AHEAD=16"));
     private static final Pattern KERNEL = Pattern.compile("KERNEL\\s+void\\s+(\\w+)\\s*\\(");
 
     static Stream<String> sources() throws IOException {

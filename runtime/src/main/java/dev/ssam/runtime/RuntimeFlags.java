@@ -23,9 +23,6 @@ package dev.ssam.runtime;
  *     and the backward's checkpoint interval (1 to 64)</td><td>16</td></tr>
  * <tr><td>{@code ssam.gpu.scanSplit}</td><td>work-items per channel of the GPU forward scan (1 to 8;
  *     used where it divides the state size)</td><td>1</td></tr>
- * <tr><td>{@code ssam.gpu.scanBackSplit}</td><td>work-items per channel of the GPU backward scan (1 to 8;
- *     used where it divides the state size and the chunk's exchange fits in work-group memory;
- *     1 is the one-work-item-per-channel kernel measured before session 8)</td><td>8</td></tr>
  * <tr><td>{@code ssam.gpu.scanAhead}</td><td>tokens whose inputs a GPU forward work-item loads
  *     together (1 to 16; 1 is the kernel measured in session 4)</td><td>8</td></tr>
  * <tr><td>{@code ssam.gpu.scanFuseProjection}</td><td>{@code false}: GPU inference runs x_proj's
@@ -89,8 +86,7 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
                         ScanTuning.chunk(System.getProperty("ssam.gpu.scanChunk")),
                         ScanTuning.split(System.getProperty("ssam.gpu.scanSplit")),
                         ScanTuning.ahead(System.getProperty("ssam.gpu.scanAhead")),
-                        ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection")),
-                        ScanTuning.backSplit(System.getProperty("ssam.gpu.scanBackSplit"))),
+                        ScanTuning.fuseProjection(System.getProperty("ssam.gpu.scanFuseProjection"))),
                 trueOrFalse("ssam.gpu.prefetch", System.getProperty("ssam.gpu.prefetch"), true),
                 stageWindows(System.getProperty("ssam.gpu.stageWindows")),
                 trueOrFalse("ssam.gpu.pedanticGemm", System.getProperty("ssam.gpu.pedanticGemm"), false),
@@ -124,14 +120,12 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
      * @param split          work-items per channel of the forward, 1 to 8
      * @param ahead          tokens whose inputs a forward work-item loads together, 1 to 16
      * @param fuseProjection whether inference fuses x_proj's split, dt and the scan
-     * @param backSplit      work-items per channel of the backward, 1 to 8
      */
-    public record ScanTuning(int chunk, int split, int ahead, boolean fuseProjection, int backSplit) {
+    public record ScanTuning(int chunk, int split, int ahead, boolean fuseProjection) {
         public ScanTuning {
             requireRange("ssam.gpu.scanChunk", chunk, 1, 64);
             requireRange("ssam.gpu.scanSplit", split, 1, 8);
             requireRange("ssam.gpu.scanAhead", ahead, 1, 16);
-            requireRange("ssam.gpu.scanBackSplit", backSplit, 1, 8);
         }
 
         /** A {@code ssam.gpu.scanChunk} setting (default 16). */
@@ -142,11 +136,6 @@ public record RuntimeFlags(int vectorBits, boolean forceRef, String openclLibrar
         /** A {@code ssam.gpu.scanSplit} setting (default 1). */
         public static int split(String setting) {
             return wholeNumber("ssam.gpu.scanSplit", setting, 1, 1, 8);
-        }
-
-        /** A {@code ssam.gpu.scanBackSplit} setting (default 8). */
-        public static int backSplit(String setting) {
-            return wholeNumber("ssam.gpu.scanBackSplit", setting, 8, 1, 8);
         }
 
         /** A {@code ssam.gpu.scanAhead} setting (default 8). */

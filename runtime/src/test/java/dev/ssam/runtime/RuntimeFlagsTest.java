@@ -35,20 +35,6 @@ class RuntimeFlagsTest {
     }
 
     @Test
-    void scanBackSplitDefaultsTo8AndTakesWholeNumbersFrom1To8() {
-        assertEquals(8, ScanTuning.backSplit(null));
-        assertEquals(8, ScanTuning.backSplit(" "));
-        assertEquals(1, ScanTuning.backSplit("1"));
-        assertEquals(4, ScanTuning.backSplit("4 "));
-        for (String bad : new String[] {"0", "9", "eight", "2.0"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanTuning.backSplit(bad));
-            assertEquals("ssam.gpu.scanBackSplit is '" + bad + "', expected a whole number from 1 to 8", e.getMessage());
-        }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScanTuning(16, 1, 8, true, 0));
-        assertEquals("ssam.gpu.scanBackSplit is 0, expected a whole number from 1 to 8", e.getMessage());
-    }
-
-    @Test
     void scanAheadDefaultsTo8AndTakesWholeNumbersFrom1To16() {
         assertEquals(8, ScanTuning.ahead(null));
         assertEquals(1, ScanTuning.ahead("1"));
@@ -91,7 +77,7 @@ class RuntimeFlagsTest {
 
     @Test
     void scanTuningRejectsOutOfRangeValuesNamingTheProperty() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScanTuning(16, 9, 8, true, 8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScanTuning(16, 9, 8, true));
         assertTrue(e.getMessage().contains("ssam.gpu.scanSplit is 9"), e.getMessage());
     }
 
@@ -99,7 +85,7 @@ class RuntimeFlagsTest {
     void kernelCacheDefaultsToAFolderUnderTheHomeAndNoneTurnsItOff() {
         assertTrue(RuntimeFlags.defaultKernelCache().endsWith(java.nio.file.Path.of(".cache", "ssam", "kernels").toString()),
                 RuntimeFlags.defaultKernelCache());
-        RuntimeFlags off = new RuntimeFlags(0, false, "", "", "", new ScanTuning(16, 1, 8, true, 8), true, 128, false,
+        RuntimeFlags off = new RuntimeFlags(0, false, "", "", "", new ScanTuning(16, 1, 8, true), true, 128, false,
                 " none ");
         assertEquals("", off.gpuKernelCache());
     }

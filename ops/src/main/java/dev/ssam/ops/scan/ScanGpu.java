@@ -16,14 +16,16 @@ import dev.ssam.runtime.gpu.KernelSource;
  * size N ({@code -DSSAM_NSTATE=N}, state in private memory, so N is at most {@link #MAX_STATE}).
  *
  * <p>Forward: one work-item per (batch, channel), {@value #GROUP} channels of one batch per
- * work-group sharing each chunk of B and C rows in work-group memory. Backward: a forward pass
- * checkpoints the state every {@link #CHUNK} tokens (unless the forward saved those states:
- * {@link SelectiveScan#savedStatesShape}), each chunk is recomputed and walked backwards; by
- * default ({@code scan_backward_split}, {@link #BACK_SPLIT} work-items per channel, each keeping
- * its N / S states of the chunk in registers) or with one work-item per channel
- * ({@code scan_backward}, the chunk's states in private memory); dB and dC are summed over the
- * group's channels per token in work-group memory, then over groups, and dA, dD, dDeltaBias over
- * batches, each in a fixed order by two small kernels, so results do not depend on scheduling. Arithmetic is float with
+ * work-group sharing each chunk of B and C rows in work-group memory. Backward: the same
+ * mapping; a forward pass checkpoints the state every {@link #CHUNK} tokens (unless the forward
+ * saved those states: {@link SelectiveScan#savedStatesShape}), each chunk is recomputed in
+ * private memory and walked backwards; dB and dC are summed over the group's channels per token
+ * in work-group memory, then over groups, and dA, dD, dDeltaBias over batches, each in a fixed
+ * order by two small kernels, so results do not depend on scheduling. (A backward that spread each
+ * channel's states over 4 or 8 work-items, the chunk's states in registers and one barrier a token
+ * over work-groups of 128 or 256, passed the parity suite on CUDA and PoCL but was slower on an H100
+ * in session 8: 13.7 ms a block against 4.8 with 8 work-items and chunks of 16, a TF32 training step
+ * of 109 ms against 99 to 102 with 4 and chunks of 8; commit 4dbe834.) Arithmetic is float with
  * explicit fma (Ref computes in double). Inputs, outputs and gradients stay resident on the
  * device.
  */
@@ -39,7 +41,11 @@ final class ScanGpu {
     private static final RuntimeFlags.ScanTuning TUNING = RuntimeFlags.CURRENT.scan();
     /** Tokens per chunk (SSAM_CHUNK): B and C staged together; the backward's checkpoint interval. */
     static final int CHUNK = TUNING.chunk();
-    /** Work-items per channel of the forward (scan_forward_split where it divides N). */
+    /**
+     * Work-items per channel of the forward (scan_forward_split where it divides N). On an H100 in
+     * session 8 (TF32, batch 256) 4 was slower than 1: inference 9392 clips/s against 10388 to 11215,
+     * training 2427 against 2493.
+     */
     static final int SPLIT = TUNING.split();
     /**
      * Tokens whose inputs (u, delta, z) a forward work-item loads together before stepping through
@@ -47,21 +53,12 @@ final class ScanGpu {
      * sizes of inference a channel per work-item leaves 2 to 5 warps per scheduler, too few to hide a
      * global load on every token's critical path; 8 puts one load latency on 8 tokens, for 96
      * registers a work-item instead of 80 (nvcc -Xptxas -v), which still holds a 128-window batch on
-     * an H100 in one wave. Not yet measured on a device.
+     * an H100 in one wave. On an H100 in session 8 (TF32 inference, batch 256): 9943 clips/s with
+     * 1, 10388 to 11215 with 8.
      */
     static final int AHEAD = TUNING.ahead();
     /** Whether inference fuses x_proj's column split, the dt projection and the scan ({@link SelectiveScan#forwardProjected}). */
     static final boolean FUSE_PROJECTION = TUNING.fuseProjection();
-    /**
-     * Work-items per channel of the backward ({@code ssam.gpu.scanBackSplit}, default 8):
-     * {@code scan_backward_split} where it divides N and {@link #backwardLocalBytes} fits, else
-     * {@code scan_backward}. Measured on an H100 in session 8: the one-work-item kernel kept a
-     * chunk of 16 x 24 states per work-item in 1664 bytes of stack (168 registers, 12 warps an SM)
-     * and took 4.8 ms a block at batch 256, 45% of a training step.
-     */
-    static final int BACK_SPLIT = TUNING.backSplit();
-    /** Channels per work-group of {@code scan_backward_split} (SSAM_BGROUP in the source). */
-    private static final int BACK_GROUP = 32;
     private static final int REDUCE_GROUP = 64;
     /** Work-group memory a kernel may declare on every device we run (CUDA's static limit). */
     static final int MAX_LOCAL_BYTES = 48 * 1024;
@@ -78,24 +75,6 @@ final class ScanGpu {
         long floats = 2L * CHUNK * dState + (long) CHUNK * slots + (long) GROUP * slots
                 + (split > 1 ? (long) CHUNK * GROUP * split : 0);
         return floats * Float.BYTES;
-    }
-
-    /**
-     * Work-group memory of {@code scan_backward_split} with {@code split} work-items per channel:
-     * two exchange rows per channel ((2N + 2S) | 1 floats each) and the chunk's parts of y.
-     */
-    static long backwardLocalBytes(int dState, int split) {
-        long row = (2L * dState + 2L * split) | 1;
-        return (2L * BACK_GROUP * row + (long) CHUNK * BACK_GROUP * split) * Float.BYTES;
-    }
-
-    /**
-     * The backward's work-items per channel for these sizes with {@code wanted} asked for: wanted
-     * where it is above 1, divides N and its work-group memory fits, else 1 (one per channel).
-     */
-    static int backSplit(Dims d, int wanted) {
-        return wanted > 1 && d.dState() % wanted == 0 && backwardLocalBytes(d.dState(), wanted) <= MAX_LOCAL_BYTES
-                ? wanted : 1;
     }
 
     /** The forward's work-items per channel for these sizes: SPLIT where it divides N, else 1. */
@@ -224,27 +203,12 @@ final class ScanGpu {
      * saved, so the kernel skips its own forward pass.
      */
     static void backward(Backend.Gpu gpu, Dims d, Inputs in, Tensor gout, Grads grads, Tensor saved) {
-        backward(gpu, d, in, gout, grads, saved, backSplit(d, BACK_SPLIT));
-    }
-
-    /**
-     * The backward with {@code split} work-items per channel: 1 runs {@code scan_backward}, more
-     * {@code scan_backward_split} (split must divide N and its work-group memory fit).
-     */
-    static void backward(Backend.Gpu gpu, Dims d, Inputs in, Tensor gout, Grads grads, Tensor saved, int split) {
         requireSupported(d, gpu.name());
-        if (split < 1 || split > 1 && backSplit(d, split) != split) {
-            throw new IllegalArgumentException(SelectiveScan.OP + ": the backward cannot spread a channel over " + split
-                    + " work-items with dState " + d.dState() + " (a divisor of it is needed, and "
-                    + backwardLocalBytes(d.dState(), Math.max(1, split)) + " bytes of work-group memory against "
-                    + MAX_LOCAL_BYTES + ")");
-        }
         int n = d.dState();
-        int group = split == 1 ? GROUP : BACK_GROUP;
-        int groups = (d.dInner() + group - 1) / group;
+        int groups = (d.dInner() + GROUP - 1) / GROUP;
         int chunks = (d.len() + CHUNK - 1) / CHUNK;
         try (GpuSession s = gpu.context().session(SelectiveScan.OP)) {
-            GpuProgram p = split == 1 ? program(s, d) : s.program(SRC, defines(d, 1, AHEAD) + " -DSSAM_BSPLIT=" + split);
+            GpuProgram p = program(s, d);
             Device g = Device.of(s, in);
             GpuBuffer go = s.in(gout);
             GpuBuffer ckpt = saved != null ? s.in(saved)
@@ -254,10 +218,9 @@ final class ScanGpu {
             GpuBuffer dz = out(s, grads.dz());
             GpuBuffer partBC = s.alloc((long) d.batch() * d.len() * 2 * n * groups); // (B, L, 2N, groups)
             GpuBuffer partE = s.alloc((long) d.batch() * d.dInner() * (n + 2)); // (B, E, N + 2)
-            long width = split == 1 ? d.dInner() : (long) groups * BACK_GROUP * split;
-            s.launch2d(p, split == 1 ? "scan_backward" : "scan_backward_split", width, d.batch(), group * split, 1,
-                    g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z, g.bias, go, ckpt, du, dDelta, dz, partBC, partE, d.len(),
-                    d.dInner(), in.deltaSoftplus() ? 1 : 0, saved != null ? 1 : 0);
+            s.launch2d(p, "scan_backward", d.dInner(), d.batch(), GROUP, 1, g.u, g.delta, g.a, g.bm, g.cm, g.dv, g.z,
+                    g.bias, go, ckpt, du, dDelta, dz, partBC, partE, d.len(), d.dInner(), in.deltaSoftplus() ? 1 : 0,
+                    saved != null ? 1 : 0);
             if (grads.dB() != null || grads.dC() != null) {
                 GpuBuffer db = out(s, grads.dB());
                 GpuBuffer dc = out(s, grads.dC());
