@@ -15,10 +15,10 @@
 #      8 clips (a train_check line: loss and every gradient against the cpu's). The TF32 steps end
 #      with --profile: after the timing, gpu_step and gpu_profile lines (where the time goes).
 # Limits: nvidia-smi 10 s, two library searches 10 s each, the steps 100 + 2 x 55 + 75 + 60 s: 345 s
-# at most (370 s counting the 5 s grace before each kill); about 3 minutes in session 4, about 4
-# expected now: the parity step compiles about 30 variants of the scan's source on a bare machine
-# (NVRTC, about a second each; later steps find them in the kernel cache) and prints each test
-# class as it ends.
+# at most (370 s counting the 5 s grace before each kill); 3.4 minutes on a bare H100 machine in
+# session 8, the parity step 96 s of it: it compiles about 30 variants of the scan's source (NVRTC,
+# about a second each; later steps find them in the kernel cache) and prints each test class as it
+# ends.
 # Exits 0 when every step passed; otherwise with the first failing step's status (124: a time limit).
 # Without an NVIDIA GPU it stops at step 1 with a message and status 3.
 set -uo pipefail
